@@ -1,0 +1,24 @@
+// builtin: the behaviours every node registers. Each lives in its own folder beside this
+// file and exposes one function returning its behaviour_spec; builtin_behaviours() lists them.
+#pragma once
+
+#include <vector>
+
+#include "actors/registry/behaviour_registry.hpp"
+
+namespace parley::behaviours {
+
+behaviour_spec login();
+behaviour_spec heartbeat();
+behaviour_spec ping();
+behaviour_spec join();
+behaviour_spec leave();
+behaviour_spec send_message();
+behaviour_spec send_group();
+behaviour_spec send_all();   // backend only (HTTP /user/sendMessageAll)
+behaviour_spec users();
+behaviour_spec echo_bot();   // the worked example of docs/extending.md
+
+std::vector<behaviour_spec> builtin_behaviours();
+
+}  // namespace parley::behaviours

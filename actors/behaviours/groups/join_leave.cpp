@@ -1,0 +1,33 @@
+// join / leave: {group} -> {group, joined|left}. Groups are named strings scoped to the
+// appID; membership belongs to the user (all of the user's connections receive the group's
+// messages). The user actor records it and the node routes it to the group actor.
+#include "actors/behaviours/behaviour_helpers.hpp"
+#include "actors/behaviours/builtin.hpp"
+
+namespace parley::behaviours {
+namespace {
+
+template <class Atom>
+behaviour_factory membership(const char* answer_key) {
+  return [answer_key](caf::event_based_actor* self, behaviour_context) {
+    return caf::behavior{[=](handle_atom, const command& c) -> caf::result<command_result> {
+      std::string group, reason;
+      if (!protocol::read_string(*c.data, "group", group, true, reason))
+        return reply_error(result_code::illegal_parameter, reason);
+      if (!valid_group_name(group))
+        return reply_error(result_code::illegal_parameter, "group must be 1 to 64 bytes");
+      auto rp = self->make_response_promise<command_result>();
+      self->request(c.login->user, caf::infinite, Atom::value, group)
+          .then([=](bool changed) mutable { rp.deliver(reply_ok({{"group", group}, {answer_key, changed}})); },
+                [=](caf::error&) mutable { rp.deliver(reply_error(result_code::server_error)); });
+      return rp;
+    }};
+  };
+}
+
+}  // namespace
+
+behaviour_spec join() { return {"join", true, true, membership<join_atom>("joined")}; }
+behaviour_spec leave() { return {"leave", true, true, membership<leave_atom>("left")}; }
+
+}  // namespace parley::behaviours

@@ -1,0 +1,30 @@
+// sendAll (backend only, POST /user/sendMessageAll): {type, msg, msgID} -> {msgID,
+// recipients}. Pushes `msg` to every online user of the appID. Not reachable from
+// WebSocket clients (websocket = false in its spec).
+#include "actors/behaviours/behaviour_helpers.hpp"
+#include "actors/behaviours/builtin.hpp"
+#include "actors/behaviours/outgoing_message.hpp"
+#include "config/node_config.hpp"
+
+namespace parley::behaviours {
+namespace {
+
+caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
+  auto outgoing = std::make_shared<outgoing_messages>(std::chrono::seconds(ctx.config->dedup_window));
+  return {[=](handle_atom, const command& c) -> caf::result<command_result> {
+    auto p = outgoing->prepare(c, "");
+    if (p.duplicate) return reply_ok({{"msgID", p.msg_id}, {"duplicate", true}});
+    if (!p.frame) return p.error;
+    auto rp = self->make_response_promise<command_result>();
+    self->request(ctx.node, caf::infinite, send_app_atom::value, c.login->app_id, p.frame)
+        .then([=](uint32_t n) mutable { rp.deliver(reply_ok({{"msgID", p.msg_id}, {"recipients", n}})); },
+              [=](caf::error&) mutable { rp.deliver(reply_error(result_code::server_error)); });
+    return rp;
+  }};
+}
+
+}  // namespace
+
+behaviour_spec send_all() { return {"sendAll", true, false, make}; }
+
+}  // namespace parley::behaviours

@@ -1,0 +1,43 @@
+// sendGroup: {group, type, msg, msgID} -> {msgID, recipients}. Pushes `msg` to every member
+// of the group, the sender's own devices included. A WebSocket sender must be a member
+// (1003 otherwise); backends (HTTP /group/send) may send to any group.
+#include "actors/behaviours/behaviour_helpers.hpp"
+#include "actors/behaviours/builtin.hpp"
+#include "actors/behaviours/outgoing_message.hpp"
+#include "config/node_config.hpp"
+
+namespace parley::behaviours {
+namespace {
+
+caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
+  auto outgoing = std::make_shared<outgoing_messages>(std::chrono::seconds(ctx.config->dedup_window));
+  return {[=](handle_atom, const command& c) -> caf::result<command_result> {
+    std::string group, reason;
+    if (!protocol::read_string(*c.data, "group", group, true, reason))
+      return reply_error(result_code::illegal_parameter, reason);
+    if (!valid_group_name(group))
+      return reply_error(result_code::illegal_parameter, "group must be 1 to 64 bytes");
+    auto p = outgoing->prepare(c, group);
+    if (p.duplicate) return reply_ok({{"msgID", p.msg_id}, {"duplicate", true}});
+    if (!p.frame) return p.error;
+    bool check_member = c.origin == command_origin::websocket;
+    auto rp = self->make_response_promise<command_result>();
+    self->request(ctx.node, caf::infinite, send_group_atom::value, c.login->app_id, group,
+                  sender_of(c), check_member, p.frame)
+        .then(
+            [=](const group_send_result& r) mutable {
+              if (r.code != result_code::ok)
+                rp.deliver(reply_error(r.code, "not a member of group " + group));
+              else
+                rp.deliver(reply_ok({{"msgID", p.msg_id}, {"recipients", r.recipients}}));
+            },
+            [=](caf::error&) mutable { rp.deliver(reply_error(result_code::server_error)); });
+    return rp;
+  }};
+}
+
+}  // namespace
+
+behaviour_spec send_group() { return {"sendGroup", true, true, make}; }
+
+}  // namespace parley::behaviours

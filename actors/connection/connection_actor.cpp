@@ -1,0 +1,141 @@
+#include "actors/connection/connection_actor.hpp"
+
+#include "actors/protocol/codec.hpp"
+#include "actors/registry/behaviour_registry.hpp"
+#include "config/logging.hpp"
+#include "config/node_config.hpp"
+
+namespace parley {
+namespace {
+
+using self_ptr = caf::stateful_actor<connection_state>*;
+using clock = connection_state::clock;
+
+// How long a behaviour may take before the client gets 1004.
+constexpr auto command_timeout = std::chrono::seconds(10);
+
+void reply(self_ptr self, const std::string& seq, const std::string& cmd, result_code code,
+           const std::string& code_msg, const nlohmann::json& data) {
+  auto text = protocol::encode_response(seq, cmd, code, code_msg, data);
+  self->state.setup.sink->send(std::make_shared<const std::string>(std::move(text)));
+}
+
+void handle_frame(self_ptr self, std::string text);
+
+// One command is finished: let the session read again and run the next deferred frame.
+void command_done(self_ptr self) {
+  auto& st = self->state;
+  st.busy = false;
+  st.setup.sink->frame_done();
+  if (!st.deferred.empty()) {
+    auto next = std::move(st.deferred.front());
+    st.deferred.pop_front();
+    handle_frame(self, std::move(next));
+  }
+}
+
+void apply_result(self_ptr self, const protocol::request& req, command_result& result) {
+  auto& st = self->state;
+  if (result.login) {
+    st.login = std::move(result.login);
+    st.setup.stats->logins_total.fetch_add(1, std::memory_order_relaxed);
+    log::conn()->info("login conn={} app={} user={}", st.setup.conn_id, st.login->app_id,
+                      st.login->user_id);
+  } else if (result.code != result_code::ok && req.cmd == "login") {
+    st.setup.stats->login_failures_total.fetch_add(1, std::memory_order_relaxed);
+  }
+  reply(self, req.seq, req.cmd, result.code, result.code_msg, result.data);
+}
+
+void handle_frame(self_ptr self, std::string text) {
+  auto& st = self->state;
+  if (st.busy) {
+    st.deferred.push_back(std::move(text));
+    return;
+  }
+  auto decoded = protocol::decode_request(text);
+  if (!decoded.value) {
+    st.setup.stats->bad_requests_total.fetch_add(1, std::memory_order_relaxed);
+    reply(self, decoded.seq, decoded.cmd, decoded.code, decoded.reason, nullptr);
+    st.setup.sink->frame_done();
+    return;
+  }
+  auto req = std::move(*decoded.value);
+  auto entry = st.setup.registry->find(req.cmd);
+  auto refuse = [&](result_code code) {
+    reply(self, req.seq, req.cmd, code, {}, nullptr);
+    st.setup.sink->frame_done();
+  };
+  if (entry == nullptr || !entry->websocket) {
+    st.setup.stats->bad_requests_total.fetch_add(1, std::memory_order_relaxed);
+    return refuse(result_code::route_not_exist);
+  }
+  if (entry->requires_login && !st.login) return refuse(result_code::not_logged_in);
+  command cmd{req.seq, req.cmd,
+              std::make_shared<const nlohmann::json>(std::move(req.data)),
+              command_origin::websocket, st.setup.conn_id,
+              caf::actor_cast<caf::actor>(self), st.login, st.setup.preauth};
+  st.busy = true;
+  self->request(entry->handler, command_timeout, handle_atom::value, std::move(cmd))
+      .then(
+          [=](command_result& result) {
+            apply_result(self, req, result);
+            command_done(self);
+          },
+          [=](caf::error& err) {
+            log::conn()->error("command failed conn={} cmd={} error={}",
+                               self->state.setup.conn_id, req.cmd,
+                               self->system().render(err));
+            reply(self, req.seq, req.cmd, result_code::server_error, {}, nullptr);
+            command_done(self);
+          });
+}
+
+void close_connection(self_ptr self, close_reason reason, const char* why) {
+  auto& st = self->state;
+  if (st.closing) return;
+  st.closing = true;
+  log::conn()->info("closing conn={} user={} reason={} ({})", st.setup.conn_id,
+                    st.login ? st.login->user_id : "-", to_string(reason), why);
+  st.setup.sink->close(reason);
+}
+
+// Checks the login and heartbeat deadlines and schedules the next check at the earlier one.
+void on_tick(self_ptr self) {
+  auto& st = self->state;
+  if (st.closing) return;
+  auto now = clock::now();
+  const auto& cfg = *st.setup.config;
+  auto login_deadline = st.connected_at + std::chrono::seconds(cfg.login_timeout);
+  auto idle_deadline = st.last_activity + std::chrono::seconds(cfg.heartbeat_timeout);
+  if (!st.login && now >= login_deadline)
+    return close_connection(self, close_reason::timeout, "no login");
+  if (now >= idle_deadline) return close_connection(self, close_reason::timeout, "no heartbeat");
+  auto next = st.login ? idle_deadline : std::min(login_deadline, idle_deadline);
+  self->delayed_send(self, next - now + std::chrono::milliseconds(1), tick_atom::value);
+}
+
+}  // namespace
+
+caf::behavior connection_actor(caf::stateful_actor<connection_state>* self,
+                               connection_setup setup) {
+  auto& st = self->state;
+  st.live = live_gauge(setup.stats->live(actor_kind::connection));
+  st.setup = std::move(setup);
+  st.connected_at = st.last_activity = clock::now();
+  self->send(self, tick_atom::value);
+  return {
+      [=](frame_atom, std::string& text) {
+        self->state.last_activity = clock::now();
+        handle_frame(self, std::move(text));
+      },
+      [=](push_atom, const frame_ptr& frame) { self->state.setup.sink->send(frame); },
+      [=](close_atom, uint8_t reason) {
+        close_connection(self, static_cast<close_reason>(reason), "requested");
+      },
+      [=](closed_atom, uint8_t) { self->quit(); },
+      [=](tick_atom) { on_tick(self); },
+  };
+}
+
+}  // namespace parley

@@ -1,0 +1,34 @@
+// connection_sink: what a connection actor needs from the socket it speaks for.
+//
+// The gateway implements it (websocket_session); tests implement it with a recorder. All
+// calls are thread-safe and non-blocking: they are posted to the session's strand.
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include "actors/messages.hpp"
+#include "actors/stats/node_stats.hpp"
+
+namespace parley {
+
+class connection_sink {
+ public:
+  virtual ~connection_sink() = default;
+
+  // The node hands over the connection's actor; the session starts reading frames and
+  // sends each to it as (frame_atom, text).
+  virtual void attach(caf::actor connection) = 0;
+
+  // Queues one frame. Bounded: past write_queue_limit_bytes the socket is closed with
+  // close_reason::slow_reader (1008). Frames sent while closing are dropped and counted.
+  virtual void send(frame_ptr frame) = 0;
+
+  // The connection actor finished with one frame it was given; reading resumes if it had
+  // paused at max_inflight_frames.
+  virtual void frame_done() = 0;
+
+  // Starts a close handshake with close_code(reason). Idempotent.
+  virtual void close(close_reason reason) = 0;
+};
+
+}  // namespace parley

@@ -1,0 +1,47 @@
+#include "actors/group/group_actor.hpp"
+
+namespace parley {
+namespace {
+
+void report_if_empty(caf::stateful_actor<group_state>* self) {
+  if (self->state.members.empty())
+    self->send(self->state.setup.node, group_idle_atom::value, self->state.setup.key,
+               self->state.joins_total);
+}
+
+}  // namespace
+
+caf::behavior group_actor(caf::stateful_actor<group_state>* self, group_setup setup) {
+  self->state.live = live_gauge(setup.stats->live(actor_kind::group));
+  self->state.setup = std::move(setup);
+  self->set_down_handler([=](caf::down_msg& dm) {
+    self->state.members.remove_if(
+        [&](const caf::actor& user) { return user.address() == dm.source; });
+    report_if_empty(self);
+  });
+  return {
+      [=](join_atom, const std::string& user_id, caf::actor user) {
+        ++self->state.joins_total;
+        bool added = self->state.members.add(user_id, user);
+        if (added) self->monitor(user);
+        return added;
+      },
+      [=](leave_atom, const std::string& user_id) {
+        bool removed = self->state.members.remove(user_id);
+        report_if_empty(self);
+        return removed;
+      },
+      [=](send_group_atom, const std::string& sender, bool check_member,
+          const frame_ptr& frame) {
+        auto& members = self->state.members;
+        if (check_member && !members.contains(sender))
+          return group_send_result{result_code::unauthorized, 0};
+        members.for_each([&](const caf::actor& user) { self->send(user, push_atom::value, frame); });
+        return group_send_result{result_code::ok, static_cast<uint32_t>(members.size())};
+      },
+      [=](members_atom) { return self->state.members.user_ids(); },
+      [=](shutdown_atom) { self->quit(); },
+  };
+}
+
+}  // namespace parley

@@ -1,0 +1,37 @@
+// group_actor: one per (appID, group name) with at least one member.
+//
+// Wraps group_members<caf::actor> (members are user actors, watched with monitor). A send
+// fans one shared frame out to every member: one message per member, no copy of the bytes.
+// When the last member goes it tells the node (group_idle_atom), which retires it unless a
+// join is already on its way.
+#pragma once
+
+#include <string>
+
+#include <caf/all.hpp>
+
+#include "actors/group/group_members.hpp"
+#include "actors/messages.hpp"
+#include "actors/stats/node_stats.hpp"
+
+namespace parley {
+
+struct group_setup {
+  uint32_t app_id = 0;
+  std::string name;
+  std::string key;
+  caf::actor node;
+  node_stats* stats = nullptr;
+};
+
+struct group_state {
+  group_setup setup;
+  group_members<caf::actor> members;
+  uint64_t joins_total = 0;
+  live_gauge live;
+  static inline const char* name = "parley.group";
+};
+
+caf::behavior group_actor(caf::stateful_actor<group_state>* self, group_setup setup);
+
+}  // namespace parley

@@ -1,0 +1,123 @@
+// messages: every atom and message struct that crosses an actor boundary, in one header.
+//
+// Actors meet only through these messages. The gateway (and later the cluster) talks to
+// actors through them and through connection_sink; actors never include gateway code.
+// Handles are dynamically typed caf::actor; each atom below documents its message shapes
+// ("->" is the reply) and which actor accepts it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/result_code.hpp"
+
+namespace parley {
+
+// One encoded frame, shared by every recipient: encoded once, never copied per recipient.
+using frame_ptr = std::shared_ptr<const std::string>;
+
+class connection_sink;
+using sink_ptr = std::shared_ptr<connection_sink>;
+
+class behaviour_registry;
+using registry_ptr = std::shared_ptr<const behaviour_registry>;
+
+// Who is logged in on a connection (or, for HTTP-originated commands, who sends).
+struct login_info {
+  uint32_t app_id = 0;
+  std::string user_id;
+  caf::actor user;  // the user actor; invalid for HTTP-originated commands
+};
+
+enum class command_origin : uint8_t { websocket, http };
+
+// One request handed to a behaviour actor: the decoded frame plus its connection context.
+struct command {
+  std::string seq;
+  std::string cmd;
+  std::shared_ptr<const nlohmann::json> data;
+  command_origin origin = command_origin::websocket;
+  std::string conn_id;
+  caf::actor connection;
+  std::optional<login_info> login;
+  // Identity proven by a valid token on the upgrade URL (?appID=&userID=&token=).
+  std::optional<std::pair<uint32_t, std::string>> preauth;
+};
+
+// A behaviour's answer. `login` set means: this connection is now logged in as that user.
+struct command_result {
+  result_code code = result_code::ok;
+  std::string code_msg;  // empty: the code's standard text
+  nlohmann::json data;
+  std::optional<login_info> login;
+};
+
+// What a group send reports back.
+struct group_send_result {
+  result_code code = result_code::ok;
+  uint32_t recipients = 0;
+};
+
+// --- atoms -----------------------------------------------------------------------------
+// gateway -> node: (connect_atom, sink_ptr, remote address, preauth app, preauth user)
+//   spawns a connection actor and hands it to the sink with sink->attach().
+using connect_atom = caf::atom_constant<caf::atom("connect")>;
+// session -> connection: (frame_atom, std::string text)
+using frame_atom = caf::atom_constant<caf::atom("frame")>;
+// -> connection | user: (push_atom, frame_ptr)   deliver one encoded frame
+using push_atom = caf::atom_constant<caf::atom("push")>;
+// session -> connection: (closed_atom, uint8 close_reason)   the socket is gone; quit
+using closed_atom = caf::atom_constant<caf::atom("closed")>;
+// -> connection: (close_atom, uint8 close_reason)   close the socket with that reason
+using close_atom = caf::atom_constant<caf::atom("close")>;
+// connection -> itself: (tick_atom)   check login and heartbeat deadlines
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+// behaviour -> node: (login_atom, app, user_id, connection) -> caf::actor user
+using login_atom = caf::atom_constant<caf::atom("login")>;
+// node -> user: (add_atom, connection)   attach one more connection
+using add_atom = caf::atom_constant<caf::atom("add")>;
+// behaviour -> user: (join_atom, group) -> bool
+// user -> node: (join_atom, app, group, user_id, user) -> bool
+// node -> group: (join_atom, user_id, user) -> bool (true if newly joined)
+using join_atom = caf::atom_constant<caf::atom("join")>;
+// same shapes as join, without the user handle towards node and group -> bool (was member)
+using leave_atom = caf::atom_constant<caf::atom("leave")>;
+// -> node: (send_user_atom, app, user_id, frame_ptr) -> bool (online)
+using send_user_atom = caf::atom_constant<caf::atom("sendUser")>;
+// -> node: (send_group_atom, app, group, sender user_id, bool check_member, frame_ptr)
+//    -> group_send_result; node -> group: the same without app and group
+using send_group_atom = caf::atom_constant<caf::atom("sendGroup")>;
+// -> node: (send_app_atom, app, frame_ptr) -> uint32 users reached
+using send_app_atom = caf::atom_constant<caf::atom("sendApp")>;
+// -> node: (users_atom, app) -> std::vector<std::string> online user ids
+using users_atom = caf::atom_constant<caf::atom("users")>;
+// -> node: (online_atom, app, user_id) -> bool
+using online_atom = caf::atom_constant<caf::atom("online")>;
+// -> node: (members_atom, app, group) -> std::vector<std::string>; node -> group: (members_atom)
+using members_atom = caf::atom_constant<caf::atom("members")>;
+// user -> node: (user_idle_atom, key, uint64 connections ever added)   "I have no connections"
+using user_idle_atom = caf::atom_constant<caf::atom("userIdle")>;
+// group -> node: (group_idle_atom, key, uint64 joins ever handled)   "I have no members"
+using group_idle_atom = caf::atom_constant<caf::atom("groupIdle")>;
+// -> behaviour: (handle_atom, command) -> command_result
+using handle_atom = caf::atom_constant<caf::atom("handle")>;
+// -> node: (registry_atom) -> registry_ptr   (startup only)
+using registry_atom = caf::atom_constant<caf::atom("registry")>;
+// -> node: (shutdown_atom) -> uint32 connections asked to close
+// node -> user | group: (shutdown_atom)   you are retired; quit
+using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
+
+}  // namespace parley
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::frame_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::sink_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::registry_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::command)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::command_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::group_send_result)

@@ -1,0 +1,124 @@
+#include "actors/protocol/codec.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace parley::protocol {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+decoded fail(std::string reason, std::string seq = {}, std::string cmd = {}) {
+  decoded d;
+  d.code = result_code::illegal_parameter;
+  d.reason = std::move(reason);
+  d.seq = std::move(seq);
+  d.cmd = std::move(cmd);
+  return d;
+}
+
+}  // namespace
+
+decoded decode_request(std::string_view text) {
+  auto doc = json::parse(text.begin(), text.end(), nullptr, false);
+  if (doc.is_discarded()) return fail("invalid JSON");
+  if (!doc.is_object()) return fail("request must be a JSON object");
+  request req;
+  if (auto it = doc.find("seq"); it != doc.end() && !it->is_null()) {
+    if (it->is_string())
+      req.seq = it->get<std::string>();
+    else if (it->is_number_integer())
+      req.seq = it->dump();
+    else
+      return fail("seq must be a string");
+  }
+  auto cmd = doc.find("cmd");
+  if (cmd == doc.end()) return fail("missing cmd", req.seq);
+  if (!cmd->is_string()) return fail("cmd must be a string", req.seq);
+  req.cmd = cmd->get<std::string>();
+  if (auto it = doc.find("data"); it != doc.end() && !it->is_null()) {
+    if (!it->is_object()) return fail("data must be an object", req.seq, req.cmd);
+    req.data = std::move(*it);
+  }
+  decoded d;
+  d.seq = req.seq;
+  d.cmd = req.cmd;
+  d.value = std::move(req);
+  return d;
+}
+
+std::string encode_response(const std::string& seq, const std::string& cmd, result_code code,
+                            const std::string& code_msg, const json& data) {
+  json out = {{"seq", seq},
+              {"cmd", cmd},
+              {"response",
+               {{"code", to_int(code)},
+                {"codeMsg", code_msg.empty() ? code_message(code) : code_msg},
+                {"data", data}}}};
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string encode_push(const std::string& seq, const std::string& cmd, const json& data) {
+  json out = {{"seq", seq},
+              {"cmd", cmd},
+              {"response", {{"code", 200}, {"codeMsg", "Ok"}, {"data", data}}}};
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+const json* find_field(const json& object, std::string_view key) {
+  if (!object.is_object()) return nullptr;
+  if (auto it = object.find(std::string(key)); it != object.end()) return &*it;
+  for (auto it = object.begin(); it != object.end(); ++it)
+    if (iequals(it.key(), key)) return &it.value();
+  return nullptr;
+}
+
+bool read_string(const json& object, std::string_view key, std::string& out, bool required,
+                 std::string& reason) {
+  auto field = find_field(object, key);
+  if (field == nullptr || field->is_null()) {
+    if (!required) return true;
+    reason = "missing " + std::string(key);
+    return false;
+  }
+  if (!field->is_string()) {
+    reason = std::string(key) + " must be a string";
+    return false;
+  }
+  out = field->get<std::string>();
+  return true;
+}
+
+bool read_uint32(const json& object, std::string_view key, uint32_t& out, bool required,
+                 std::string& reason) {
+  auto field = find_field(object, key);
+  if (field == nullptr || field->is_null()) {
+    if (!required) return true;
+    reason = "missing " + std::string(key);
+    return false;
+  }
+  if (field->is_number_unsigned() && field->get<uint64_t>() <= UINT32_MAX) {
+    out = field->get<uint32_t>();
+    return true;
+  }
+  if (field->is_string()) {
+    auto s = field->get<std::string>();
+    if (!s.empty() && s.size() <= 10 && std::all_of(s.begin(), s.end(), ::isdigit)) {
+      auto v = std::stoull(s);
+      if (v <= UINT32_MAX) {
+        out = static_cast<uint32_t>(v);
+        return true;
+      }
+    }
+  }
+  reason = std::string(key) + " must be a non-negative integer";
+  return false;
+}
+
+}  // namespace parley::protocol

@@ -1,0 +1,51 @@
+#include "actors/protocol/pushes.hpp"
+
+#include <atomic>
+#include <chrono>
+
+#include "actors/protocol/codec.hpp"
+
+namespace parley::protocol {
+namespace {
+std::atomic<uint64_t> presence_seq{0};
+}
+
+int64_t unix_millis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+frame_ptr encode_message_push(const chat_message& m) {
+  json data = {{"target", m.target}, {"type", m.type}, {"msg", m.msg},
+               {"from", m.from},     {"msgID", m.msg_id}, {"time", m.time_ms}};
+  return std::make_shared<const std::string>(encode_push(m.msg_id, "msg", data));
+}
+
+frame_ptr encode_presence_push(const char* cmd, uint32_t app_id, const std::string& user_id) {
+  json data = {{"target", ""}, {"type", "text"},  {"msg", ""},
+               {"from", user_id}, {"appID", app_id}, {"userID", user_id}};
+  auto seq = std::string(cmd) + "-" + std::to_string(++presence_seq);
+  return std::make_shared<const std::string>(encode_push(seq, cmd, data));
+}
+
+bool valid_message(const std::string& type, const std::string& msg, std::string& reason) {
+  if (type == "text") {
+    if (msg.empty()) {
+      reason = "msg must not be empty";
+      return false;
+    }
+    return true;
+  }
+  if (type == "img" || type == "voice" || type == "video") {
+    if (msg.rfind("http://", 0) != 0 && msg.rfind("https://", 0) != 0) {
+      reason = type + " msg must be an http(s) URL";
+      return false;
+    }
+    return true;
+  }
+  reason = "type must be text, img, voice or video";
+  return false;
+}
+
+}  // namespace parley::protocol

@@ -1,0 +1,32 @@
+// pushes: the server-initiated frames (msg, enter, exit), each encoded exactly once into a
+// shared frame_ptr that every recipient's socket writes as is.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "actors/messages.hpp"
+
+namespace parley::protocol {
+
+struct chat_message {
+  std::string target;   // the receiving user or group
+  std::string type;     // text | img | voice | video
+  std::string msg;      // the text, or a URL for img/voice/video
+  std::string from;     // the sender's user id
+  std::string msg_id;
+  int64_t time_ms = 0;  // server time, unix milliseconds
+};
+
+// {"seq": msgID, "cmd": "msg", "response": {code 200, "Ok", data {target,type,msg,from,msgID,time}}}
+frame_ptr encode_message_push(const chat_message& m);
+
+// `cmd` is "enter" or "exit"; data {target:"", type:"text", msg:"", from:user, appID, userID}.
+frame_ptr encode_presence_push(const char* cmd, uint32_t app_id, const std::string& user_id);
+
+// True for the message types the protocol knows; img/voice/video need an http(s) URL.
+bool valid_message(const std::string& type, const std::string& msg, std::string& reason);
+
+int64_t unix_millis();
+
+}  // namespace parley::protocol

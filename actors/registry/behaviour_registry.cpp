@@ -1,0 +1,23 @@
+#include "actors/registry/behaviour_registry.hpp"
+
+#include <algorithm>
+
+namespace parley {
+
+bool behaviour_registry::add(const std::string& name, entry e) {
+  return entries_.emplace(name, std::move(e)).second;
+}
+
+const behaviour_registry::entry* behaviour_registry::find(const std::string& name) const {
+  auto it = entries_.find(name);
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> behaviour_registry::names() const {
+  std::vector<std::string> out;
+  for (const auto& e : entries_) out.push_back(e.first);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace parley

@@ -1,0 +1,60 @@
+// behaviour_registry: cmd name -> the actor that handles it.
+//
+// Built once by the node actor from a list of behaviour_spec (one per behaviour, see
+// actors/behaviours/), then shared read-only by every connection and the HTTP API. Adding
+// a behaviour is one more spec in the list; nothing else changes (docs/extending.md).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/messages.hpp"
+
+namespace parley {
+
+struct node_config;
+struct node_stats;
+
+// What a behaviour actor is given at spawn.
+struct behaviour_context {
+  caf::actor node;
+  std::shared_ptr<const node_config> config;
+  node_stats* stats = nullptr;
+};
+
+using behaviour_factory = std::function<caf::behavior(caf::event_based_actor*, behaviour_context)>;
+
+struct behaviour_spec {
+  std::string name;          // the cmd
+  bool requires_login;       // answered with 1000 before login
+  bool websocket;            // reachable from WebSocket clients (false: backend/HTTP only)
+  behaviour_factory make;
+};
+
+class behaviour_registry {
+ public:
+  struct entry {
+    caf::actor handler;
+    bool requires_login;
+    bool websocket;
+  };
+
+  // Returns false if `name` is already registered (the first registration wins).
+  bool add(const std::string& name, entry e);
+
+  // The entry for `name`, or nullptr. O(1).
+  const entry* find(const std::string& name) const;
+
+  std::vector<std::string> names() const;
+  size_t size() const { return entries_.size(); }
+
+ private:
+  std::unordered_map<std::string, entry> entries_;
+};
+
+}  // namespace parley

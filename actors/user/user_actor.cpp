@@ -1,0 +1,48 @@
+#include "actors/user/user_actor.hpp"
+
+#include <algorithm>
+
+namespace parley {
+namespace {
+
+void forget_connection(caf::stateful_actor<user_state>* self, const caf::actor_addr& gone) {
+  auto& conns = self->state.connections;
+  conns.erase(std::remove_if(conns.begin(), conns.end(),
+                             [&](const caf::actor& c) { return c.address() == gone; }),
+              conns.end());
+  if (conns.empty())
+    self->send(self->state.setup.node, user_idle_atom::value, self->state.setup.key,
+               self->state.added_total);
+}
+
+}  // namespace
+
+caf::behavior user_actor(caf::stateful_actor<user_state>* self, user_setup setup) {
+  self->state.live = live_gauge(setup.stats->live(actor_kind::user));
+  self->state.setup = std::move(setup);
+  self->set_down_handler([=](caf::down_msg& dm) { forget_connection(self, dm.source); });
+  auto& st = self->state;
+  return {
+      [=](add_atom, caf::actor conn) {
+        self->monitor(conn);
+        self->state.connections.push_back(std::move(conn));
+        ++self->state.added_total;
+      },
+      [=](push_atom, const frame_ptr& frame) {
+        for (const auto& conn : self->state.connections) self->send(conn, push_atom::value, frame);
+      },
+      [=, &st](join_atom, const std::string& group) {
+        st.groups.insert(group);
+        return self->delegate(st.setup.node, join_atom::value, st.setup.app_id, group,
+                              st.setup.user_id, caf::actor_cast<caf::actor>(self));
+      },
+      [=, &st](leave_atom, const std::string& group) {
+        st.groups.erase(group);
+        return self->delegate(st.setup.node, leave_atom::value, st.setup.app_id, group,
+                              st.setup.user_id);
+      },
+      [=](shutdown_atom) { self->quit(); },
+  };
+}
+
+}  // namespace parley

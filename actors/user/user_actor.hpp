@@ -1,0 +1,39 @@
+// user_actor: one per logged-in (appID, userID) on this node.
+//
+// Holds the user's connections (several tabs or devices each get every message) and the
+// groups the user joined. Groups hold user actors, so a push to a group reaches every device.
+// When its last connection goes it tells the node (user_idle_atom); the node retires it
+// unless a login is already on its way to it (see node_actor.hpp).
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/messages.hpp"
+#include "actors/stats/node_stats.hpp"
+
+namespace parley {
+
+struct user_setup {
+  uint32_t app_id = 0;
+  std::string user_id;
+  std::string key;  // the node's registry key
+  caf::actor node;
+  node_stats* stats = nullptr;
+};
+
+struct user_state {
+  user_setup setup;
+  std::vector<caf::actor> connections;
+  std::set<std::string> groups;
+  uint64_t added_total = 0;
+  live_gauge live;
+  static inline const char* name = "parley.user";
+};
+
+caf::behavior user_actor(caf::stateful_actor<user_state>* self, user_setup setup);
+
+}  // namespace parley

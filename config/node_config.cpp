@@ -1,0 +1,301 @@
+// Layering and validation of node_config. The JSON form of the defaults is the schema.
+#include "config/node_config.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace parley {
+namespace {
+
+using json = nlohmann::json;
+
+json to_json(const node_config& c) {
+  return json{
+      {"listen", c.listen_host + ":" + std::to_string(c.listen_port)},
+      {"auth_secret", c.auth_secret},
+      {"api_key", c.api_key},
+      {"max_connections", c.max_connections},
+      {"heartbeat_timeout", c.heartbeat_timeout},
+      {"login_timeout", c.login_timeout},
+      {"handshake_timeout", c.handshake_timeout},
+      {"ping_interval", c.ping_interval},
+      {"max_frame_bytes", c.max_frame_bytes},
+      {"max_http_body_bytes", c.max_http_body_bytes},
+      {"write_queue_limit_bytes", c.write_queue_limit_bytes},
+      {"max_inflight_frames", c.max_inflight_frames},
+      {"dedup_window", c.dedup_window},
+      {"app_ids", c.app_ids},
+      {"allowed_origins", c.allowed_origins},
+      {"log_level", c.log_level},
+      {"io_threads", c.io_threads},
+      {"actor_threads", c.actor_threads},
+      {"shutdown_grace", c.shutdown_grace},
+      {"webui_dir", c.webui_dir},
+  };
+}
+
+// Splits "HOST:PORT"; returns false on anything else.
+bool parse_listen(const std::string& text, std::string& host, uint16_t& port) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return false;
+  auto port_text = text.substr(colon + 1);
+  if (!std::all_of(port_text.begin(), port_text.end(), ::isdigit) || port_text.size() > 5)
+    return false;
+  auto value = std::stoul(port_text);
+  if (value > 65535) return false;
+  host = text.substr(0, colon);
+  port = static_cast<uint16_t>(value);
+  return true;
+}
+
+template <class T>
+bool read_uint(const json& j, const char* key, T& out, uint64_t min, uint64_t max,
+               std::string& error) {
+  auto v = j.at(key).get<uint64_t>();
+  if (v < min || v > max) {
+    error = std::string(key) + " must be between " + std::to_string(min) + " and " +
+            std::to_string(max) + ", got " + std::to_string(v);
+    return false;
+  }
+  out = static_cast<T>(v);
+  return true;
+}
+
+const std::vector<std::string> log_levels = {"trace", "debug", "info", "warn",
+                                             "error", "critical", "off"};
+
+// Converts a fully merged, type-checked JSON object into the struct, checking ranges.
+config_result from_json(const json& j) {
+  config_result r;
+  node_config c;
+  std::string& e = r.error;
+  if (!parse_listen(j.at("listen").get<std::string>(), c.listen_host, c.listen_port)) {
+    e = "listen must be HOST:PORT, got " + j.at("listen").get<std::string>();
+    return r;
+  }
+  c.auth_secret = j.at("auth_secret").get<std::string>();
+  c.api_key = j.at("api_key").get<std::string>();
+  const uint64_t big = 1ull << 31;
+  if (!read_uint(j, "max_connections", c.max_connections, 1, 10'000'000, e) ||
+      !read_uint(j, "heartbeat_timeout", c.heartbeat_timeout, 1, 86400, e) ||
+      !read_uint(j, "login_timeout", c.login_timeout, 1, 86400, e) ||
+      !read_uint(j, "handshake_timeout", c.handshake_timeout, 1, 3600, e) ||
+      !read_uint(j, "ping_interval", c.ping_interval, 1, 3600, e) ||
+      !read_uint(j, "max_frame_bytes", c.max_frame_bytes, 128, 64u << 20, e) ||
+      !read_uint(j, "max_http_body_bytes", c.max_http_body_bytes, 128, 64u << 20, e) ||
+      !read_uint(j, "write_queue_limit_bytes", c.write_queue_limit_bytes, 1024, big, e) ||
+      !read_uint(j, "max_inflight_frames", c.max_inflight_frames, 1, 65536, e) ||
+      !read_uint(j, "dedup_window", c.dedup_window, 0, 7 * 86400, e) ||
+      !read_uint(j, "io_threads", c.io_threads, 1, 256, e) ||
+      !read_uint(j, "actor_threads", c.actor_threads, 1, 256, e) ||
+      !read_uint(j, "shutdown_grace", c.shutdown_grace, 0, 60, e))
+    return r;
+  for (const auto& id : j.at("app_ids")) {
+    auto v = id.get<uint64_t>();
+    if (v == 0 || v >= big) {
+      e = "app_ids entries must be between 1 and 2147483647, got " + std::to_string(v);
+      return r;
+    }
+    c.app_ids.push_back(static_cast<uint32_t>(v));
+  }
+  c.allowed_origins = j.at("allowed_origins").get<std::vector<std::string>>();
+  c.log_level = j.at("log_level").get<std::string>();
+  if (std::find(log_levels.begin(), log_levels.end(), c.log_level) == log_levels.end()) {
+    e = "log_level must be one of trace, debug, info, warn, error, critical, off; got " +
+        c.log_level;
+    return r;
+  }
+  c.webui_dir = j.at("webui_dir").get<std::string>();
+  r.config = std::move(c);
+  return r;
+}
+
+bool same_kind(const json& want, const json& got) {
+  if (want.is_number_unsigned()) return got.is_number_unsigned();
+  if (want.is_array()) {
+    if (!got.is_array()) return false;
+    return std::all_of(got.begin(), got.end(), [](const json& x) {
+      return x.is_number_unsigned() || x.is_string();
+    });
+  }
+  return want.type() == got.type();
+}
+
+// Applies `layer` onto `base`, refusing unknown keys and values of another type.
+bool merge(json& base, const json& layer, const std::string& origin, std::string& error) {
+  if (!layer.is_object()) {
+    error = origin + ": expected a JSON object";
+    return false;
+  }
+  for (auto it = layer.begin(); it != layer.end(); ++it) {
+    if (it.key().rfind("_comment", 0) == 0) continue;  // documentation keys in the file
+    if (!base.contains(it.key())) {
+      error = origin + ": unknown key '" + it.key() + "'";
+      return false;
+    }
+    const auto& want = base[it.key()];
+    bool elements_ok = true;
+    if (want.is_array() && it.value().is_array())
+      for (const auto& x : it.value())
+        elements_ok &= (it.key() == "app_ids") ? x.is_number_unsigned() : x.is_string();
+    if (!same_kind(want, it.value()) || !elements_ok) {
+      error = origin + ": key '" + it.key() + "' expects a value like " + want.dump() +
+              ", got " + it.value().dump();
+      return false;
+    }
+    base[it.key()] = it.value();
+  }
+  return true;
+}
+
+// Converts a flag's text into the JSON type the defaults use for that key.
+bool flag_value(const json& want, const std::string& flag, const std::string& text,
+                json& out, std::string& error) {
+  if (want.is_number_unsigned()) {
+    if (text.empty() || !std::all_of(text.begin(), text.end(), ::isdigit) || text.size() > 12) {
+      error = flag + " expects a non-negative integer, got '" + text + "'";
+      return false;
+    }
+    out = std::stoull(text);
+    return true;
+  }
+  if (want.is_array()) {  // comma-separated list
+    out = json::array();
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+      if (item.empty()) continue;
+      if (flag == "--app-ids") {
+        json n;
+        if (!flag_value(json(0u), flag, item, n, error)) return false;
+        out.push_back(n);
+      } else {
+        out.push_back(item);
+      }
+    }
+    return true;
+  }
+  out = text;
+  return true;
+}
+
+std::string key_of_flag(const std::string& flag) {
+  auto key = flag.substr(2);
+  std::replace(key.begin(), key.end(), '-', '_');
+  return key;
+}
+
+config_result finish(const json& merged) {
+  try {
+    return from_json(merged);
+  } catch (const json::exception& ex) {
+    config_result r;
+    r.error = std::string("invalid configuration: ") + ex.what();
+    return r;
+  }
+}
+
+}  // namespace
+
+bool node_config::serves_app(uint32_t app_id) const {
+  if (app_ids.empty()) return app_id > 0 && app_id < (1u << 31);
+  return std::find(app_ids.begin(), app_ids.end(), app_id) != app_ids.end();
+}
+
+bool node_config::origin_allowed(const std::string& origin) const {
+  if (allowed_origins.empty()) return true;
+  return std::find(allowed_origins.begin(), allowed_origins.end(), origin) !=
+         allowed_origins.end();
+}
+
+config_result parse_config_text(const std::string& json_text) {
+  config_result r;
+  json merged = to_json(node_config{});
+  auto file = json::parse(json_text, nullptr, false, true);
+  if (file.is_discarded()) {
+    r.error = "config: not valid JSON";
+    return r;
+  }
+  if (!merge(merged, file, "config", r.error)) return r;
+  return finish(merged);
+}
+
+config_result parse_config(const std::vector<std::string>& args) {
+  config_result r;
+  json merged = to_json(node_config{});
+  json flags = json::object();
+  std::string config_file;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const auto& flag = args[i];
+    if (flag == "--help" || flag == "-h") {
+      r.help = true;
+      return r;
+    }
+    if (flag.rfind("--", 0) != 0) {
+      r.error = "unexpected argument '" + flag + "' (see --help)";
+      return r;
+    }
+    auto eq = flag.find('=');
+    std::string name = flag.substr(0, eq);
+    std::string value;
+    if (eq != std::string::npos) {
+      value = flag.substr(eq + 1);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      r.error = name + " needs a value";
+      return r;
+    }
+    if (name == "--config") {
+      config_file = value;
+      continue;
+    }
+    auto key = key_of_flag(name);
+    if (!merged.contains(key)) {
+      r.error = "unknown flag " + name + " (see --help)";
+      return r;
+    }
+    json v;
+    if (!flag_value(merged[key], name, value, v, r.error)) return r;
+    flags[key] = v;
+  }
+  if (!config_file.empty()) {
+    std::ifstream in(config_file);
+    if (!in) {
+      r.error = "cannot read config file " + config_file;
+      return r;
+    }
+    auto file = json::parse(in, nullptr, false, true);
+    if (file.is_discarded()) {
+      r.error = config_file + ": not valid JSON";
+      return r;
+    }
+    if (!merge(merged, file, config_file, r.error)) return r;
+  }
+  if (!merge(merged, flags, "flags", r.error)) return r;
+  return finish(merged);
+}
+
+std::string config_help() {
+  std::ostringstream out;
+  out << "Usage: parley [--config FILE] [--KEY VALUE ...]\n"
+         "       parley token --secret S --app APPID --user USERID [--ttl SECONDS]\n\n"
+         "Starts a Parley node: WebSocket (/acc, /ws), HTTP API and web UI on one port.\n"
+         "Every configuration key is a flag (underscores become dashes); flags override\n"
+         "the file. Lists are comma-separated. See docs/configuration.md.\n\n"
+         "  --config FILE                 JSON file with any of the keys below\n";
+  auto defaults = to_json(node_config{});
+  for (auto it = defaults.begin(); it != defaults.end(); ++it) {
+    auto flag = "--" + it.key();
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    out << "  " << flag << std::string(flag.size() < 30 ? 30 - flag.size() : 1, ' ')
+        << "default " << it.value().dump() << "\n";
+  }
+  out << "  --help                        this text\n";
+  return out.str();
+}
+
+}  // namespace parley

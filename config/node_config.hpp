@@ -1,0 +1,62 @@
+// node_config: every setting of a Parley node, with its default.
+//
+// Settings come from three layers, later ones winning: built-in defaults, an optional JSON
+// file (--config FILE) and command-line flags. Every key is also a flag: `max_frame_bytes`
+// is `--max-frame-bytes`. The defaults double as the schema: a key the defaults do not
+// have, or a value of another JSON type, is an error, so typos fail at start instead of
+// being ignored. docs/configuration.md describes each key; config/parley.json holds them all.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace parley {
+
+struct node_config {
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 8080;
+  std::string auth_secret;          // empty: token checks off (a warning is logged)
+  std::string api_key;              // empty: HTTP API open
+  uint32_t max_connections = 100000;
+  uint32_t heartbeat_timeout = 360;  // seconds without any frame before a close
+  uint32_t login_timeout = 60;       // seconds a connection may stay anonymous
+  uint32_t handshake_timeout = 10;   // seconds for HTTP request + upgrade, and for a close
+  uint32_t ping_interval = 30;       // seconds between server WebSocket pings on a quiet socket
+  uint32_t max_frame_bytes = 64 * 1024;
+  uint32_t max_http_body_bytes = 1024 * 1024;
+  uint32_t write_queue_limit_bytes = 1024 * 1024;  // per connection; past it: close 1008
+  uint32_t max_inflight_frames = 64;  // frames read but not yet handled, per connection
+  uint32_t dedup_window = 300;        // seconds a msgID is remembered per sender
+  std::vector<uint32_t> app_ids;      // served appIDs; empty: any appID from 1 to 2^31-1
+  std::vector<std::string> allowed_origins;  // empty: any Origin
+  std::string log_level = "info";
+  uint32_t io_threads = 1;
+  uint32_t actor_threads = 2;
+  uint32_t shutdown_grace = 3;        // seconds to wait for close handshakes at shutdown
+  std::string webui_dir = "webui";
+
+  bool auth_enabled() const { return !auth_secret.empty(); }
+  bool serves_app(uint32_t app_id) const;
+  bool origin_allowed(const std::string& origin) const;
+};
+
+// The result of reading the command line: a config, or a message for the user.
+struct config_result {
+  std::optional<node_config> config;
+  std::string error;     // set when config is empty and help is false
+  bool help = false;     // --help was given
+};
+
+// Builds a node_config from defaults, the file named by --config (if any) and the flags.
+// Never throws; errors name the offending flag, key or value.
+config_result parse_config(const std::vector<std::string>& args);
+
+// Reads a JSON config file's content on top of the defaults (no flags).
+config_result parse_config_text(const std::string& json_text);
+
+// Text for `parley --help`: every flag with its default.
+std::string config_help();
+
+}  // namespace parley
