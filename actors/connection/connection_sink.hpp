@@ -16,8 +16,8 @@ class connection_sink {
   virtual ~connection_sink() = default;
 
   // The node hands over the connection's actor; the session starts reading frames and
-  // sends each to it as (frame_atom, text).
-  virtual void attach(caf::actor connection) = 0;
+  // sends each to it as (frame_atom, text). `conn_id` is for the session's log lines.
+  virtual void attach(caf::actor connection, std::string conn_id) = 0;
 
   // Queues one frame. Bounded: past write_queue_limit_bytes the socket is closed with
   // close_reason::slow_reader (1008). Frames sent while closing are dropped and counted.

@@ -149,6 +149,12 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
   st.setup = std::move(setup);
   st.registry = spawn_behaviours(self);
   self->set_down_handler([=](caf::down_msg& dm) { on_down(self, dm); });
+  // The node going down takes every actor it supervises with it.
+  self->set_exit_handler([=](caf::exit_msg& em) {
+    for (const auto& [addr, what] : self->state.watched)
+      self->send_exit(caf::actor_cast<caf::actor>(addr), em.reason);
+    self->quit(em.reason);
+  });
   return {
       [=](connect_atom, const sink_ptr& sink, const std::string& remote, uint32_t pre_app,
           const std::string& pre_user) {
@@ -160,7 +166,7 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
         auto conn = self->spawn(connection_actor, std::move(cs));
         watch(self, conn, actor_kind::connection, conn_id);
         st.connections.emplace(conn_id, conn);
-        sink->attach(conn);
+        sink->attach(conn, conn_id);
       },
       [=](login_atom, uint32_t app_id, const std::string& user_id, const caf::actor& conn) {
         auto user = user_for_login(self, app_id, user_id);

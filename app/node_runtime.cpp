@@ -1,0 +1,102 @@
+#include "app/node_runtime.hpp"
+
+#include <random>
+
+#include <boost/asio/ip/address.hpp>
+
+#include "actors/behaviours/builtin.hpp"
+#include "actors/node/node_actor.hpp"
+#include "config/logging.hpp"
+#include "gateway/gateway_context.hpp"
+#include "gateway/listener.hpp"
+#include "gateway/routes/routes.hpp"
+
+namespace parley {
+
+namespace {
+
+std::string random_node_id() {
+  std::random_device rd;
+  char buf[9];
+  std::snprintf(buf, sizeof buf, "%08x", static_cast<unsigned>(rd()));
+  return buf;
+}
+
+registry_ptr fetch_registry(caf::actor_system& system, const caf::actor& node) {
+  // Startup only: one blocking round trip before any traffic exists.
+  caf::scoped_actor self{system};
+  registry_ptr out;
+  self->request(node, caf::infinite, registry_atom::value)
+      .receive([&](const registry_ptr& r) { out = r; }, [&](caf::error&) {});
+  return out;
+}
+
+}  // namespace
+
+node_runtime::node_runtime(node_config config, std::vector<behaviour_spec> extra)
+    : config_(std::make_shared<const node_config>(std::move(config))) {
+  log::init(config_->log_level);
+  actor_config_ = std::make_unique<caf::actor_system_config>();
+  actor_config_->set("scheduler.max-threads", static_cast<size_t>(config_->actor_threads));
+  actor_config_->set("logger.verbosity", caf::atom("quiet"));
+  system_ = std::make_unique<caf::actor_system>(*actor_config_);
+  auto behaviours = behaviours::builtin_behaviours();
+  for (auto& b : extra) behaviours.push_back(std::move(b));
+  auto node_id = random_node_id();
+  node_ = system_->spawn(node_actor, node_setup{config_, &stats_, std::move(behaviours), node_id});
+  gateway_.reset(new gateway_context{*system_, node_, fetch_registry(*system_, node_), config_, stats_});
+  auto router = std::make_shared<http_router>(config_->api_key);
+  add_user_routes(*router, *gateway_);
+  add_group_routes(*router, *gateway_);
+  add_system_routes(*router, *gateway_);
+  add_static_files(*router, *gateway_);
+  listener_ = std::make_shared<listener>(ioc_, *gateway_, router);
+  log::node()->info("node={} behaviours={}", node_id, gateway_->registry->size());
+}
+
+bool node_runtime::start(std::string& error) {
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(config_->listen_host, ec);
+  if (ec) {
+    error = "listen host '" + config_->listen_host + "' is not an IP address";
+    return false;
+  }
+  if (!listener_->open({address, config_->listen_port}, error)) {
+    error = "cannot listen on " + config_->listen_host + ":" + std::to_string(config_->listen_port) + ": " + error;
+    return false;
+  }
+  port_ = listener_->port();
+  listener_->run();
+  for (uint32_t i = 0; i < config_->io_threads; ++i) threads_.emplace_back([this] { ioc_.run(); });
+  if (!config_->auth_enabled())
+    log::auth()->warn("no auth_secret configured: logins are not checked (demo mode)");
+  if (config_->api_key.empty()) log::auth()->warn("no api_key configured: the HTTP API is open");
+  log::node()->info("listening on {}:{}", config_->listen_host, port_);
+  return true;
+}
+
+void node_runtime::shutdown(std::chrono::seconds grace) {
+  if (stopped_) return;
+  stopped_ = true;
+  if (!threads_.empty()) {
+    listener_->stop();
+    caf::anon_send(node_, shutdown_atom::value);
+    // Bounded drain: the close handshakes finish in milliseconds unless a peer stalls.
+    auto deadline = std::chrono::steady_clock::now() + grace;
+    while (stats_.connections.load() > 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (auto left = stats_.connections.load(); left > 0)
+      log::node()->warn("shutdown: {} connection(s) still open after the grace period", left);
+    ioc_.stop();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+  }
+  caf::anon_send_exit(node_, caf::exit_reason::user_shutdown);
+  node_ = nullptr;
+  system_.reset();  // waits for every actor; sessions still referenced by actors go here
+  listener_.reset();
+}
+
+node_runtime::~node_runtime() { shutdown(std::chrono::seconds(0)); }
+
+}  // namespace parley

@@ -1,0 +1,61 @@
+// node_runtime: the composition root. Builds one whole node (actor system, node actor with
+// the built-in behaviours, HTTP/WebSocket gateway) from a node_config, and stops it cleanly.
+// It is the only code that includes every folder. `parley` (app/main.cpp) runs one; the
+// integration tests run several in one process, each on its own port.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <caf/all.hpp>
+
+#include "actors/registry/behaviour_registry.hpp"
+#include "actors/stats/node_stats.hpp"
+#include "config/node_config.hpp"
+
+namespace parley {
+
+struct gateway_context;
+class listener;
+
+class node_runtime {
+ public:
+  // `extra` behaviours are registered after the built-in ones.
+  explicit node_runtime(node_config config, std::vector<behaviour_spec> extra = {});
+  ~node_runtime();
+  node_runtime(const node_runtime&) = delete;
+  node_runtime& operator=(const node_runtime&) = delete;
+
+  // Binds the listen address and starts the I/O threads. False with `error` on failure.
+  bool start(std::string& error);
+
+  // The bound port (useful with port 0).
+  uint16_t port() const { return port_; }
+  node_stats& stats() { return stats_; }
+  const node_config& config() const { return *config_; }
+  caf::actor_system& system() { return *system_; }
+  caf::actor node() const { return node_; }
+
+  // Stops accepting, closes every WebSocket with 1001, waits up to `grace` for the close
+  // handshakes, then stops I/O and all actors. Idempotent; the destructor calls it.
+  void shutdown(std::chrono::seconds grace);
+
+ private:
+  std::shared_ptr<const node_config> config_;
+  node_stats stats_;
+  boost::asio::io_context ioc_;
+  std::unique_ptr<caf::actor_system_config> actor_config_;
+  std::unique_ptr<caf::actor_system> system_;
+  caf::actor node_;
+  std::unique_ptr<gateway_context> gateway_;
+  std::shared_ptr<listener> listener_;
+  std::vector<std::thread> threads_;
+  uint16_t port_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace parley

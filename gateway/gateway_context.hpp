@@ -1,0 +1,22 @@
+// gateway_context: what every gateway object needs, built once by the composition root.
+#pragma once
+
+#include <memory>
+
+#include <caf/all.hpp>
+
+#include "actors/messages.hpp"
+#include "actors/stats/node_stats.hpp"
+#include "config/node_config.hpp"
+
+namespace parley {
+
+struct gateway_context {
+  caf::actor_system& system;
+  caf::actor node;
+  registry_ptr registry;
+  std::shared_ptr<const node_config> config;
+  node_stats& stats;
+};
+
+}  // namespace parley

@@ -1,0 +1,138 @@
+#include "gateway/http_session.hpp"
+
+#include <ctime>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "actors/auth/token.hpp"
+#include "config/logging.hpp"
+#include "gateway/fail.hpp"
+#include "gateway/url.hpp"
+#include "gateway/websocket_session.hpp"
+
+namespace parley {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+
+http_session::http_session(net::ip::tcp::socket&& socket, gateway_context& ctx,
+                           std::shared_ptr<const http_router> router)
+    : stream_(std::move(socket)), ctx_(ctx), router_(std::move(router)) {
+  beast::error_code ec;
+  auto ep = stream_.socket().remote_endpoint(ec);
+  remote_ = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+void http_session::run() {
+  net::dispatch(stream_.get_executor(),
+                beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+}
+
+void http_session::do_read() {
+  parser_.emplace();
+  parser_->body_limit(ctx_.config->max_http_body_bytes);
+  parser_->header_limit(16 * 1024);
+  stream_.expires_after(std::chrono::seconds(ctx_.config->handshake_timeout));
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+}
+
+void http_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec == http::error::body_limit) {
+    started_ = std::chrono::steady_clock::now();
+    return reply(json_reply(413, "request body too large", nullptr, 413), false);
+  }
+  if (ec) return fail(ec, "http read");
+  auto req = parser_->release();
+  ctx_.stats.http_requests_total.fetch_add(1, std::memory_order_relaxed);
+  method_ = std::string(req.method_string());
+  target_ = std::string(req.target());
+  started_ = std::chrono::steady_clock::now();
+  if (beast::websocket::is_upgrade(req)) return upgrade(std::move(req));
+  bool keep_alive = req.keep_alive();
+  router_->handle(req, remote_, [self = shared_from_this(), keep_alive](api_response res) {
+    net::post(self->stream_.get_executor(), [self, keep_alive, res = std::move(res)]() mutable {
+      self->reply(std::move(res), keep_alive);
+    });
+  });
+}
+
+void http_session::upgrade(request&& req) {
+  auto [path, query] = url::split_target(req.target());
+  if (path != "/acc" && path != "/ws") return reply(json_reply(404, "not found", nullptr, 404), false);
+  const auto& cfg = *ctx_.config;
+  auto origin = std::string(req[http::field::origin]);
+  if (!origin.empty() && !cfg.origin_allowed(origin)) {
+    ctx_.stats.upgrades_forbidden_total.fetch_add(1, std::memory_order_relaxed);
+    log::auth()->warn("upgrade refused remote={} origin={}", remote_, origin);
+    return reply(json_reply(403, "origin not allowed", nullptr, 403), false);
+  }
+  uint32_t pre_app = 0;
+  std::string pre_user;
+  auto params = url::parse_params(query);
+  if (cfg.auth_enabled() && params.count("token")) {
+    auto app_text = params["appID"].empty() ? params["appId"] : params["appID"];
+    pre_user = params["userID"].empty() ? params["userId"] : params["userID"];
+    bool numeric = !app_text.empty() && app_text.size() <= 10 &&
+                   app_text.find_first_not_of("0123456789") == std::string::npos;
+    if (numeric) pre_app = static_cast<uint32_t>(std::stoull(app_text));
+    auto status = numeric ? auth::verify_token(cfg.auth_secret, pre_app, pre_user, params["token"],
+                                               static_cast<int64_t>(std::time(nullptr)))
+                          : auth::token_status::malformed;
+    if (status != auth::token_status::valid) {
+      ctx_.stats.upgrades_forbidden_total.fetch_add(1, std::memory_order_relaxed);
+      log::auth()->warn("upgrade refused remote={} app={} user={} reason=token {}", remote_,
+                        app_text, pre_user, auth::to_string(status));
+      return reply(json_reply(1003, "invalid token", nullptr, 403), false);
+    }
+  }
+  // Reserve a slot first, so concurrent upgrades cannot pass the limit together.
+  if (ctx_.stats.connections.fetch_add(1) >= static_cast<int64_t>(cfg.max_connections)) {
+    ctx_.stats.connections.fetch_sub(1);
+    ctx_.stats.upgrades_rejected_total.fetch_add(1, std::memory_order_relaxed);
+    log::gateway()->warn("upgrade refused remote={} reason=max_connections ({})", remote_,
+                         cfg.max_connections);
+    return reply(json_reply(503, "server full", nullptr, 503), false);
+  }
+  stream_.expires_never();
+  auto session = std::make_shared<websocket_session>(stream_.release_socket(), ctx_, remote_);
+  session->run(std::move(req), pre_app, std::move(pre_user));
+}
+
+void http_session::reply(api_response res, bool keep_alive) {
+  auto millis = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+  log::http()->info("{} {} {} remote={} ms={:.2f}", method_, target_, res.status, remote_, millis);
+  auto msg = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(res.status), 11);
+  msg->set(http::field::server, "parley");
+  msg->set(http::field::content_type, res.content_type);
+  msg->set(http::field::access_control_allow_origin, "*");
+  msg->set(http::field::access_control_allow_methods, "GET, POST, OPTIONS");
+  msg->set(http::field::access_control_allow_headers, "Authorization, Content-Type");
+  msg->set(http::field::access_control_max_age, "600");
+  msg->keep_alive(keep_alive);
+  msg->body() = std::move(res.body);
+  msg->prepare_payload();
+  stream_.expires_after(std::chrono::seconds(ctx_.config->handshake_timeout));
+  http::async_write(stream_, *msg,
+                    [self = shared_from_this(), msg, close = !keep_alive](beast::error_code ec, std::size_t n) {
+                      self->on_write(close, ec, n);
+                    });
+}
+
+void http_session::on_write(bool close, beast::error_code ec, std::size_t) {
+  if (ec) return fail(ec, "http write");
+  if (close) {
+    beast::error_code ignored;
+    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    return;
+  }
+  do_read();
+}
+
+}  // namespace parley

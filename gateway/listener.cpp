@@ -1,0 +1,57 @@
+#include "gateway/listener.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+
+#include "config/logging.hpp"
+#include "gateway/fail.hpp"
+#include "gateway/http_session.hpp"
+
+namespace parley {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+listener::listener(net::io_context& ioc, gateway_context& ctx,
+                   std::shared_ptr<const http_router> router)
+    : ioc_(ioc), acceptor_(net::make_strand(ioc)), ctx_(ctx), router_(std::move(router)) {}
+
+bool listener::open(const tcp::endpoint& endpoint, std::string& error) {
+  boost::beast::error_code ec;
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) error = ec.message();
+  return !ec;
+}
+
+void listener::run() { do_accept(); }
+
+void listener::stop() {
+  net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+    boost::beast::error_code ignored;
+    self->acceptor_.close(ignored);
+  });
+}
+
+uint16_t listener::port() const { return acceptor_.local_endpoint().port(); }
+
+void listener::do_accept() {
+  acceptor_.async_accept(net::make_strand(ioc_),
+                         boost::beast::bind_front_handler(&listener::on_accept, shared_from_this()));
+}
+
+void listener::on_accept(boost::beast::error_code ec, tcp::socket socket) {
+  if (ec == net::error::operation_aborted) return;  // stop()
+  if (ec) {
+    // EMFILE and friends: log and keep accepting; the next accept may succeed.
+    log::gateway()->warn("accept: {}", ec.message());
+  } else {
+    std::make_shared<http_session>(std::move(socket), ctx_, router_)->run();
+  }
+  if (acceptor_.is_open()) do_accept();
+}
+
+}  // namespace parley

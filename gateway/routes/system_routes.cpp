@@ -1,0 +1,116 @@
+// /system/state (JSON) and /metrics (Prometheus text): the node's figures, read straight
+// from node_stats and /proc without asking any actor.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "gateway/routes/routes.hpp"
+
+namespace parley {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+struct process_figures {
+  uint64_t rss_bytes = 0;
+  double cpu_seconds = 0;
+};
+
+process_figures read_process() {
+  process_figures p;
+  std::ifstream statm("/proc/self/statm");
+  uint64_t size = 0, resident = 0;
+  if (statm >> size >> resident) p.rss_bytes = resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  p.cpu_seconds = usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+                  (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  return p;
+}
+
+uint64_t load(const std::atomic<uint64_t>& c) { return c.load(std::memory_order_relaxed); }
+int64_t load(const std::atomic<int64_t>& g) { return g.load(std::memory_order_relaxed); }
+
+nlohmann::json state_json(const node_stats& s, const node_config& cfg) {
+  auto proc = read_process();
+  nlohmann::json actors = nlohmann::json::object();
+  for (size_t k = 0; k < s.actors.size(); ++k)
+    actors[to_string(static_cast<actor_kind>(k))] = load(s.actors[k]);
+  nlohmann::json closes = nlohmann::json::object();
+  for (size_t r = 0; r < s.closes_total.size(); ++r)
+    closes[to_string(static_cast<close_reason>(r))] = load(s.closes_total[r]);
+  return {
+      {"uptimeSeconds", s.uptime_seconds()},
+      {"connections", load(s.connections)},
+      {"maxConnections", cfg.max_connections},
+      {"connectionsOpened", load(s.connections_opened_total)},
+      {"users", load(s.actors[static_cast<size_t>(actor_kind::user)])},
+      {"groups", load(s.actors[static_cast<size_t>(actor_kind::group)])},
+      {"actors", actors},
+      {"logins", load(s.logins_total)},
+      {"loginFailures", load(s.login_failures_total)},
+      {"frames", {{"in", load(s.frames_in_total)}, {"out", load(s.frames_out_total)}}},
+      {"bytes", {{"in", load(s.bytes_in_total)}, {"out", load(s.bytes_out_total)}}},
+      {"pushes", {{"delivered", load(s.pushes_delivered_total)}, {"dropped", load(s.pushes_dropped_total)}}},
+      {"badRequests", load(s.bad_requests_total)},
+      {"httpRequests", load(s.http_requests_total)},
+      {"upgradesRejected", load(s.upgrades_rejected_total)},
+      {"upgradesForbidden", load(s.upgrades_forbidden_total)},
+      {"closes", closes},
+      {"process", {{"rssBytes", proc.rss_bytes}, {"cpuSeconds", proc.cpu_seconds}, {"pid", getpid()}}},
+  };
+}
+
+void metric(std::ostringstream& out, const char* name, const char* type, const char* help,
+            double value) {
+  out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n'
+      << name << ' ' << value << '\n';
+}
+
+std::string prometheus_text(const node_stats& s) {
+  std::ostringstream out;
+  auto proc = read_process();
+  metric(out, "parley_uptime_seconds", "gauge", "Seconds since the node started.", s.uptime_seconds());
+  metric(out, "parley_gateway_connections", "gauge", "Open WebSocket connections.", load(s.connections));
+  metric(out, "parley_gateway_connections_opened_total", "counter", "WebSocket connections accepted.", load(s.connections_opened_total));
+  metric(out, "parley_gateway_upgrades_rejected_total", "counter", "Upgrades refused with 503 (max_connections).", load(s.upgrades_rejected_total));
+  metric(out, "parley_gateway_upgrades_forbidden_total", "counter", "Upgrades refused with 403 (token or origin).", load(s.upgrades_forbidden_total));
+  metric(out, "parley_gateway_frames_in_total", "counter", "WebSocket frames read.", load(s.frames_in_total));
+  metric(out, "parley_gateway_frames_out_total", "counter", "WebSocket frames written.", load(s.frames_out_total));
+  metric(out, "parley_gateway_bytes_in_total", "counter", "WebSocket payload bytes read.", load(s.bytes_in_total));
+  metric(out, "parley_gateway_bytes_out_total", "counter", "WebSocket payload bytes written.", load(s.bytes_out_total));
+  metric(out, "parley_connection_pushes_delivered_total", "counter", "Pushes handed to a connection's socket.", load(s.pushes_delivered_total));
+  metric(out, "parley_gateway_pushes_dropped_total", "counter", "Frames dropped because their socket was closing.", load(s.pushes_dropped_total));
+  metric(out, "parley_connection_bad_requests_total", "counter", "Frames answered with 1001 or 1010.", load(s.bad_requests_total));
+  metric(out, "parley_connection_logins_total", "counter", "Successful logins.", load(s.logins_total));
+  metric(out, "parley_connection_login_failures_total", "counter", "Refused logins.", load(s.login_failures_total));
+  metric(out, "parley_http_requests_total", "counter", "HTTP requests read.", load(s.http_requests_total));
+  metric(out, "parley_process_resident_memory_bytes", "gauge", "Resident set size.", proc.rss_bytes);
+  metric(out, "parley_process_cpu_seconds_total", "counter", "User and system CPU time.", proc.cpu_seconds);
+  out << "# HELP parley_gateway_closes_total WebSocket connections closed, by reason.\n"
+         "# TYPE parley_gateway_closes_total counter\n";
+  for (size_t r = 0; r < s.closes_total.size(); ++r)
+    out << "parley_gateway_closes_total{reason=\"" << to_string(static_cast<close_reason>(r))
+        << "\"} " << load(s.closes_total[r]) << '\n';
+  out << "# HELP parley_actors Live actors, by kind.\n# TYPE parley_actors gauge\n";
+  for (size_t k = 0; k < s.actors.size(); ++k)
+    out << "parley_actors{kind=\"" << to_string(static_cast<actor_kind>(k)) << "\"} "
+        << load(s.actors[k]) << '\n';
+  return out.str();
+}
+
+}  // namespace
+
+void add_system_routes(http_router& router, gateway_context& ctx) {
+  router.add(http::verb::get, "/system/state", [&ctx](const api_request&, responder respond) {
+    respond(json_reply(200, "Success", state_json(ctx.stats, *ctx.config)));
+  });
+  router.add(http::verb::get, "/metrics", [&ctx](const api_request&, responder respond) {
+    respond({200, prometheus_text(ctx.stats), "text/plain; version=0.0.4"});
+  });
+}
+
+}  // namespace parley

@@ -1,0 +1,79 @@
+// /user/list, /user/online, /user/sendMessage, /user/sendMessageAll: the gowebsocket API,
+// same parameters and response shapes. Sends run through the same behaviours as WebSocket
+// sends, so validation, de-duplication and encoding are shared.
+#include "gateway/ask.hpp"
+#include "gateway/routes/route_helpers.hpp"
+#include "gateway/routes/routes.hpp"
+
+namespace parley {
+
+namespace http = boost::beast::http;
+using routes::app_param;
+using routes::param;
+
+namespace {
+
+// sendResults: true when accepted (a repeated msgID is accepted and not delivered again).
+nlohmann::json send_results(const nlohmann::json& data) {
+  auto out = data;
+  out["sendResults"] = true;
+  return out;
+}
+
+}  // namespace
+
+void add_user_routes(http_router& router, gateway_context& ctx) {
+  router.add(http::verb::get, "/user/list", [&ctx](const api_request& req, responder respond) {
+    auto app = app_param(req, ctx, respond);
+    if (!app) return;
+    ask<std::vector<std::string>>(
+        ctx.system, ctx.node,
+        [respond](std::optional<std::vector<std::string>> users) {
+          if (!users) return respond(json_reply(1004, "server error", nullptr, 500));
+          auto count = users->size();
+          respond(json_reply(200, "Success", {{"userList", std::move(*users)}, {"userCount", count}}));
+        },
+        users_atom::value, *app);
+  });
+
+  router.add(http::verb::get, "/user/online", [&ctx](const api_request& req, responder respond) {
+    auto app = app_param(req, ctx, respond);
+    if (!app) return;
+    auto user = param(req, "userID");
+    if (!user || user->empty()) return respond(bad_request("missing userID"));
+    ask<bool>(
+        ctx.system, ctx.node,
+        [respond, user = *user](std::optional<bool> online) {
+          if (!online) return respond(json_reply(1004, "server error", nullptr, 500));
+          respond(json_reply(200, "Success", {{"userID", user}, {"online", *online}}));
+        },
+        online_atom::value, *app, *user);
+  });
+
+  router.add(http::verb::post, "/user/sendMessage", [&ctx](const api_request& req, responder respond) {
+    auto app = app_param(req, ctx, respond);
+    if (!app) return;
+    auto user = param(req, "userID");
+    auto message = param(req, "message");
+    if (!user || !message) return respond(bad_request("userID and message are required"));
+    // The original showed the receiver as sender; `from` lets a backend name one.
+    auto from = param(req, "from").value_or(*user);
+    nlohmann::json data = {{"userID", *user}, {"msg", *message},
+                           {"type", param(req, "type").value_or("text")},
+                           {"msgID", param(req, "msgID").value_or("")}};
+    routes::run_behaviour(ctx, "sendMessage", *app, from, std::move(data), respond, send_results);
+  });
+
+  router.add(http::verb::post, "/user/sendMessageAll", [&ctx](const api_request& req, responder respond) {
+    auto app = app_param(req, ctx, respond);
+    if (!app) return;
+    auto sender = param(req, "userID");
+    auto message = param(req, "message");
+    if (!sender || !message) return respond(bad_request("userID and message are required"));
+    nlohmann::json data = {{"msg", *message}, {"type", param(req, "type").value_or("text")},
+                           {"msgID", param(req, "msgID").value_or("")}};
+    routes::run_behaviour(ctx, "sendAll", *app, *sender, std::move(data), respond, send_results);
+  });
+}
+
+}  // namespace parley

@@ -1,0 +1,19 @@
+// url: percent-decoding and key=value parsing for query strings and form bodies.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace parley::url {
+
+// Decodes %XX and '+' (as space). Invalid escapes are kept as they are.
+std::string decode(std::string_view text);
+
+// Parses "a=1&b=two" into a map (later keys win). Keys and values are decoded.
+std::map<std::string, std::string> parse_params(std::string_view text);
+
+// Splits a request target into path and query.
+std::pair<std::string, std::string> split_target(std::string_view target);
+
+}  // namespace parley::url

@@ -1,0 +1,214 @@
+#include "gateway/websocket_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/websocket/error.hpp>
+
+#include "config/logging.hpp"
+#include "gateway/fail.hpp"
+
+namespace parley {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+namespace websocket = beast::websocket;
+
+namespace {
+
+const frame_ptr& pong_frame() {
+  static const frame_ptr pong = std::make_shared<const std::string>("pong");
+  return pong;
+}
+
+close_reason reason_of(const beast::error_code& ec) {
+  if (ec == websocket::error::message_too_big) return close_reason::oversize;
+  if (ec == beast::error::timeout) return close_reason::timeout;
+  if (benign(ec)) return close_reason::client;
+  return close_reason::error;
+}
+
+}  // namespace
+
+websocket_session::websocket_session(net::ip::tcp::socket&& socket, gateway_context& ctx,
+                                     std::string remote)
+    : ws_(std::move(socket)), ctx_(ctx), remote_(std::move(remote)) {}
+
+websocket_session::~websocket_session() { ctx_.stats.connections.fetch_sub(1); }
+
+void websocket_session::run(request req, uint32_t pre_app, std::string pre_user) {
+  pre_app_ = pre_app;
+  pre_user_ = std::move(pre_user);
+  const auto& cfg = *ctx_.config;
+  websocket::stream_base::timeout timeouts;
+  timeouts.handshake_timeout = std::chrono::seconds(cfg.handshake_timeout);
+  timeouts.idle_timeout = std::chrono::seconds(2 * cfg.ping_interval);  // ping at half
+  timeouts.keep_alive_pings = true;
+  ws_.set_option(timeouts);
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(beast::http::field::server, "parley"); }));
+  ws_.read_message_max(cfg.max_frame_bytes);
+  ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept,
+                                                  shared_from_this()));
+}
+
+void websocket_session::on_accept(beast::error_code ec) {
+  if (ec) return fail(ec, "ws accept");
+  ctx_.stats.connections_opened_total.fetch_add(1, std::memory_order_relaxed);
+  caf::anon_send(ctx_.node, connect_atom::value, sink_ptr(shared_from_this()), remote_,
+                 pre_app_, pre_user_);
+}
+
+void websocket_session::attach(caf::actor connection, std::string conn_id) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), connection = std::move(connection),
+                                 conn_id = std::move(conn_id)]() mutable {
+    self->conn_id_ = std::move(conn_id);
+    self->attached_ = true;
+    log::gateway()->info("open conn={} remote={}", self->conn_id_, self->remote_);
+    if (self->finished_) {  // the socket died before the actor existed
+      caf::anon_send(connection, closed_atom::value, static_cast<uint8_t>(self->reason_));
+      return;
+    }
+    self->connection_ = std::move(connection);
+    self->do_read();
+  });
+}
+
+void websocket_session::do_read() {
+  reading_ = true;
+  ws_.async_read(buffer_, beast::bind_front_handler(&websocket_session::on_read,
+                                                    shared_from_this()));
+}
+
+void websocket_session::on_read(beast::error_code ec, std::size_t bytes) {
+  reading_ = false;
+  if (ec) {
+    fail(ec, "ws read");
+    return finish(closing_ ? reason_ : reason_of(ec));
+  }
+  ctx_.stats.frames_in_total.fetch_add(1, std::memory_order_relaxed);
+  ctx_.stats.bytes_in_total.fetch_add(bytes, std::memory_order_relaxed);
+  auto text = beast::buffers_to_string(buffer_.data());
+  buffer_.consume(buffer_.size());
+  buffer_.shrink_to_fit();  // idle connections keep no read buffer
+  if (closing_) return do_read();  // drain until the peer answers our close
+  if (text == "ping") {
+    queue(pong_frame());
+    return do_read();
+  }
+  ++inflight_;
+  caf::anon_send(connection_, frame_atom::value, std::move(text));
+  if (inflight_ < ctx_.config->max_inflight_frames) do_read();
+}
+
+void websocket_session::frame_done() {
+  net::post(ws_.get_executor(), [self = shared_from_this()] {
+    if (self->inflight_ > 0) --self->inflight_;
+    if (!self->reading_ && !self->finished_ && !self->closing_ &&
+        self->inflight_ < self->ctx_.config->max_inflight_frames)
+      self->do_read();
+  });
+}
+
+void websocket_session::send(frame_ptr frame) {
+  net::post(ws_.get_executor(),
+            [self = shared_from_this(), frame = std::move(frame)]() mutable {
+              self->queue(std::move(frame));
+            });
+}
+
+void websocket_session::queue(frame_ptr frame) {
+  if (closing_ || finished_) {
+    ctx_.stats.pushes_dropped_total.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  if (queued_bytes_ + frame->size() > ctx_.config->write_queue_limit_bytes) {
+    log::gateway()->warn("slow reader conn={} remote={} queued_bytes={}", conn_id_, remote_,
+                         queued_bytes_);
+    return start_close(close_reason::slow_reader);
+  }
+  queued_bytes_ += frame->size();
+  queue_.push_back(std::move(frame));
+  if (!writing_) do_write();
+}
+
+void websocket_session::do_write() {
+  writing_ = true;
+  ws_.text(true);
+  ws_.async_write(net::buffer(*queue_.front()),
+                  beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+}
+
+void websocket_session::on_write(beast::error_code ec, std::size_t bytes) {
+  writing_ = false;
+  if (finished_) {  // finish() kept only this frame alive for the write that just ended
+    queue_.clear();
+    queued_bytes_ = 0;
+    return;
+  }
+  queued_bytes_ -= queue_.front()->size();
+  queue_.pop_front();
+  if (ec) {
+    fail(ec, "ws write");
+    queue_.clear();
+    queued_bytes_ = 0;
+    beast::error_code ignored;
+    ws_.next_layer().close(ignored);  // the pending read fails and finishes the session
+    return;
+  }
+  ctx_.stats.frames_out_total.fetch_add(1, std::memory_order_relaxed);
+  ctx_.stats.bytes_out_total.fetch_add(bytes, std::memory_order_relaxed);
+  if (closing_) {
+    ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(close_code(reason_)), to_string(reason_)),
+                    beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
+    return;
+  }
+  if (!queue_.empty()) do_write();
+}
+
+void websocket_session::close(close_reason reason) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), reason] { self->start_close(reason); });
+}
+
+void websocket_session::start_close(close_reason reason) {
+  if (closing_ || finished_) return;
+  closing_ = true;
+  reason_ = reason;
+  // Keep only the frame being written; the rest will never be sent.
+  auto keep = writing_ ? 1u : 0u;
+  ctx_.stats.pushes_dropped_total.fetch_add(queue_.size() - keep, std::memory_order_relaxed);
+  while (queue_.size() > keep) {
+    queued_bytes_ -= queue_.back()->size();
+    queue_.pop_back();
+  }
+  if (writing_) return;  // on_write starts the close
+  ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(close_code(reason)), to_string(reason)),
+                  beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
+}
+
+void websocket_session::on_close(beast::error_code ec) {
+  if (ec) fail(ec, "ws close");
+  if (!reading_) finish(reason_);
+}
+
+void websocket_session::finish(close_reason reason) {
+  if (finished_) return;
+  finished_ = true;
+  ctx_.stats.closes(reason).fetch_add(1, std::memory_order_relaxed);
+  if (attached_)
+    log::gateway()->info("close conn={} remote={} reason={}", conn_id_, remote_, to_string(reason));
+  reason_ = reason;
+  // A write in flight still reads its frame: keep that one until on_write.
+  while (queue_.size() > (writing_ ? 1u : 0u)) queue_.pop_back();
+  queued_bytes_ = 0;
+  if (connection_) {
+    caf::anon_send(connection_, closed_atom::value, static_cast<uint8_t>(reason));
+    connection_ = nullptr;  // breaks the session <-> actor cycle
+  }
+  beast::error_code ignored;
+  ws_.next_layer().close(ignored);
+}
+
+}  // namespace parley

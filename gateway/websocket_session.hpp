@@ -1,0 +1,80 @@
+// websocket_session: one accepted WebSocket, the gateway side of a connection actor.
+//
+// Shape after Beast's chat-multi example: everything runs on the socket's strand; do_x()
+// starts an operation and on_x(ec, ...) completes it. The session
+//  - reads one frame at a time and sends it to its connection actor; it stops reading while
+//    max_inflight_frames are with the actor (so a flooding client fills its own TCP window,
+//    not our mailboxes) and resumes on frame_done();
+//  - answers a bare text `ping` with `pong` itself (gateway-style clients);
+//  - queues outgoing frames (shared, never copied) with one write in flight; when the queued
+//    bytes would pass write_queue_limit_bytes the reader is too slow: the queue is dropped
+//    and the socket closed with 1008 after the write in flight;
+//  - frees its read buffer after each frame, so an idle connection holds no buffer.
+// It holds one slot of the node's connection gauge from construction to destruction (the
+// slot is reserved before the upgrade, so max_connections is never passed).
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <string>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include "actors/connection/connection_sink.hpp"
+#include "gateway/gateway_context.hpp"
+
+namespace parley {
+
+class websocket_session : public connection_sink,
+                          public std::enable_shared_from_this<websocket_session> {
+ public:
+  using request = boost::beast::http::request<boost::beast::http::string_body>;
+
+  websocket_session(boost::asio::ip::tcp::socket&& socket, gateway_context& ctx,
+                    std::string remote);
+  ~websocket_session() override;
+
+  // Completes the upgrade of `req`; `pre_app`/`pre_user` name a user whose token on the
+  // upgrade URL was valid (0/"" if none).
+  void run(request req, uint32_t pre_app, std::string pre_user);
+
+  void attach(caf::actor connection, std::string conn_id) override;
+  void send(frame_ptr frame) override;
+  void frame_done() override;
+  void close(close_reason reason) override;
+
+ private:
+  void on_accept(boost::beast::error_code ec);
+  void do_read();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void queue(frame_ptr frame);
+  void do_write();
+  void on_write(boost::beast::error_code ec, std::size_t bytes);
+  void start_close(close_reason reason);
+  void on_close(boost::beast::error_code ec);
+  void finish(close_reason reason);
+
+  boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+  boost::beast::flat_buffer buffer_;
+  gateway_context& ctx_;
+  std::string remote_;
+  std::string conn_id_;
+  caf::actor connection_;
+  std::deque<frame_ptr> queue_;
+  std::size_t queued_bytes_ = 0;
+  uint32_t inflight_ = 0;
+  uint32_t pre_app_ = 0;
+  std::string pre_user_;
+  close_reason reason_ = close_reason::client;
+  bool attached_ = false;
+  bool reading_ = false;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace parley
