@@ -1,0 +1,176 @@
+// Actor-level tests: a real actor system and node actor, connections driven through
+// recording sinks instead of sockets.
+#include <gtest/gtest.h>
+
+#include "actors/behaviours/builtin.hpp"
+#include "actors/node/node_actor.hpp"
+#include "config/node_config.hpp"
+#include "tests/support/recording_sink.hpp"
+#include "tests/support/ws_client.hpp"  // eventually()
+
+namespace parley {
+namespace {
+
+using test::recording_sink;
+using json = nlohmann::json;
+
+class ActorTree : public ::testing::Test {
+ protected:
+  ActorTree() {
+    cfg_.set("scheduler.max-threads", size_t{2});
+    cfg_.set("logger.verbosity", caf::atom("quiet"));
+    system_ = std::make_unique<caf::actor_system>(cfg_);
+    auto config = std::make_shared<node_config>();
+    config->login_timeout = 1;
+    config_ = config;
+    node_ = system_->spawn(node_actor, node_setup{config_, &stats_, behaviours::builtin_behaviours(), "t"});
+  }
+  ~ActorTree() override {
+    caf::anon_send_exit(node_, caf::exit_reason::user_shutdown);
+    node_ = nullptr;
+    system_.reset();
+  }
+
+  struct conn {
+    std::shared_ptr<recording_sink> sink;
+    caf::actor actor;
+  };
+
+  conn connect() {
+    auto sink = std::make_shared<recording_sink>();
+    caf::anon_send(node_, connect_atom::value, sink_ptr(sink), std::string("test"), uint32_t{0}, std::string());
+    return {sink, sink->wait_attached()};
+  }
+
+  json call(conn& c, const std::string& cmd, json data = json::object()) {
+    auto seq = std::to_string(++seq_);
+    caf::anon_send(c.actor, frame_atom::value, json{{"seq", seq}, {"cmd", cmd}, {"data", data}}.dump());
+    for (;;) {
+      auto f = c.sink->next();
+      if (!f) return json();
+      if (f->value("seq", "") == seq) return *f;
+    }
+  }
+
+  void disconnect(conn& c) { caf::anon_send(c.actor, closed_atom::value, uint8_t{0}); }
+
+  int64_t live(actor_kind k) { return stats_.live(k).load(); }
+
+  caf::actor_system_config cfg_;
+  std::unique_ptr<caf::actor_system> system_;
+  std::shared_ptr<const node_config> config_;
+  node_stats stats_;
+  caf::actor node_;
+  int seq_ = 0;
+};
+
+int code(const json& response) { return response["response"]["code"].get<int>(); }
+
+TEST_F(ActorTree, UserWithTwoConnectionsGetsEveryMessageOnBoth) {
+  auto tab1 = connect(), tab2 = connect(), sender = connect();
+  EXPECT_EQ(code(call(tab1, "login", {{"appID", 101}, {"userID", "alice"}})), 200);
+  EXPECT_EQ(code(call(tab2, "login", {{"appID", 101}, {"userID", "alice"}})), 200);
+  EXPECT_EQ(code(call(sender, "login", {{"appID", 101}, {"userID", "bob"}})), 200);
+  EXPECT_EQ(live(actor_kind::user), 2);
+  for (int i = 0; i < 3; ++i) {
+    auto r = call(sender, "sendMessage", {{"userID", "alice"}, {"msg", "m" + std::to_string(i)}, {"msgID", "id" + std::to_string(i)}});
+    EXPECT_EQ(r["response"]["data"]["delivered"], true);
+  }
+  for (auto* tab : {&tab1, &tab2})
+    for (int i = 0; i < 3; ++i) {
+      auto push = tab->sink->next_cmd("msg");
+      ASSERT_TRUE(push);
+      EXPECT_EQ((*push)["response"]["data"]["msg"], "m" + std::to_string(i));  // in order
+    }
+}
+
+TEST_F(ActorTree, GroupFanOutReachesEveryMemberAndOnlyMembers) {
+  std::vector<conn> members;
+  for (int i = 0; i < 5; ++i) {
+    members.push_back(connect());
+    call(members.back(), "login", {{"appID", 101}, {"userID", "u" + std::to_string(i)}});
+    EXPECT_EQ(code(call(members.back(), "join", {{"group", "room"}})), 200);
+  }
+  auto outsider = connect();
+  call(outsider, "login", {{"appID", 101}, {"userID", "out"}});
+  EXPECT_EQ(code(call(outsider, "sendGroup", {{"group", "room"}, {"msg", "x"}})), 1003);
+  auto r = call(members[0], "sendGroup", {{"group", "room"}, {"msg", "hello"}, {"msgID", "g1"}});
+  EXPECT_EQ(r["response"]["data"]["recipients"], 5);
+  for (auto& m : members) {
+    auto push = m.sink->next_cmd("msg");
+    ASSERT_TRUE(push);
+    EXPECT_EQ((*push)["response"]["data"]["target"], "room");
+  }
+  EXPECT_FALSE(outsider.sink->next_cmd("msg", std::chrono::milliseconds(200)));
+}
+
+TEST_F(ActorTree, DisconnectRemovesMemberAndEmptyActorsStop) {
+  auto a = connect(), b = connect();
+  call(a, "login", {{"appID", 101}, {"userID", "alice"}});
+  call(b, "login", {{"appID", 101}, {"userID", "bob"}});
+  call(a, "join", {{"group", "g"}});
+  call(b, "join", {{"group", "g"}});
+  EXPECT_EQ(live(actor_kind::group), 1);
+  disconnect(b);
+  ASSERT_TRUE(a.sink->next_cmd("exit"));
+  auto r = call(a, "sendGroup", {{"group", "g"}, {"msg", "anyone?"}});
+  EXPECT_EQ(r["response"]["data"]["recipients"], 1);
+  disconnect(a);
+  EXPECT_TRUE(test::eventually([&] {
+    return live(actor_kind::connection) == 0 && live(actor_kind::user) == 0 && live(actor_kind::group) == 0;
+  }));
+}
+
+TEST_F(ActorTree, LeaveEmptiesTheGroupAndItStops) {
+  auto a = connect();
+  call(a, "login", {{"appID", 101}, {"userID", "alice"}});
+  call(a, "join", {{"group", "g"}});
+  EXPECT_EQ(call(a, "leave", {{"group", "g"}})["response"]["data"]["left"], true);
+  EXPECT_TRUE(test::eventually([&] { return live(actor_kind::group) == 0; }));
+  EXPECT_EQ(code(call(a, "sendGroup", {{"group", "g"}, {"msg", "x"}})), 1003);
+  EXPECT_EQ(code(call(a, "join", {{"group", "g"}})), 200);  // a new group actor
+  EXPECT_EQ(live(actor_kind::group), 1);
+}
+
+TEST_F(ActorTree, RapidReloginNeverLosesTheUser) {
+  // A user whose connections come and go quickly must stay reachable: exercises the
+  // idle/retire handshake between user actors and the node.
+  for (int round = 0; round < 50; ++round) {
+    auto c = connect();
+    ASSERT_EQ(code(call(c, "login", {{"appID", 101}, {"userID", "flaky"}})), 200);
+    auto keep = connect();
+    ASSERT_EQ(code(call(keep, "login", {{"appID", 101}, {"userID", "flaky"}})), 200);
+    disconnect(c);
+    auto probe = connect();
+    call(probe, "login", {{"appID", 101}, {"userID", "probe"}});
+    auto r = call(probe, "sendMessage", {{"userID", "flaky"}, {"msg", "still there?"}});
+    ASSERT_EQ(r["response"]["data"]["delivered"], true) << "round " << round;
+    ASSERT_TRUE(keep.sink->next_cmd("msg"));
+    disconnect(keep);
+    disconnect(probe);
+  }
+  EXPECT_TRUE(test::eventually([&] { return live(actor_kind::user) == 0 && live(actor_kind::connection) == 0; }));
+}
+
+TEST_F(ActorTree, LoginTimeoutClosesAnonymousConnection) {
+  auto c = connect();  // login_timeout is 1 s in this fixture
+  EXPECT_EQ(c.sink->wait_closed(std::chrono::seconds(5)), close_reason::timeout);
+}
+
+TEST_F(ActorTree, PipelinedCommandsRunInOrder) {
+  auto c = connect();
+  for (auto& f : {json{{"seq", "1"}, {"cmd", "login"}, {"data", {{"appID", 101}, {"userID", "pipe"}}}},
+                  json{{"seq", "2"}, {"cmd", "join"}, {"data", {{"group", "p"}}}},
+                  json{{"seq", "3"}, {"cmd", "sendGroup"}, {"data", {{"group", "p"}, {"msg", "x"}}}}})
+    caf::anon_send(c.actor, frame_atom::value, f.dump());
+  std::vector<int> codes;
+  while (codes.size() < 3) {
+    auto f = c.sink->next();
+    ASSERT_TRUE(f);
+    if (f->value("cmd", "") != "msg") codes.push_back(code(*f));
+  }
+  EXPECT_EQ(codes, (std::vector<int>{200, 200, 200}));
+}
+
+}  // namespace
+}  // namespace parley

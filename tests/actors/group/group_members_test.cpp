@@ -1,0 +1,37 @@
+#include "actors/group/group_members.hpp"
+
+#include <algorithm>
+
+#include <gtest/gtest.h>
+
+namespace parley {
+namespace {
+
+TEST(GroupMembers, DeliversToEveryMemberOnce) {
+  group_members<int> g;
+  EXPECT_TRUE(g.add("alice", 1));
+  EXPECT_TRUE(g.add("bob", 2));
+  EXPECT_FALSE(g.add("alice", 1));  // joining twice is a no-op
+  std::vector<int> seen;
+  g.for_each([&](int h) { seen.push_back(h); });
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (std::vector<int>{1, 2}));
+}
+
+TEST(GroupMembers, LeaveAndHandleRemoval) {
+  group_members<int> g;
+  g.add("alice", 1);
+  g.add("bob", 2);
+  g.add("carol", 3);
+  EXPECT_TRUE(g.remove("bob"));
+  EXPECT_FALSE(g.remove("bob"));
+  EXPECT_EQ(g.remove_if([](int h) { return h == 3; }), 1u);
+  EXPECT_TRUE(g.contains("alice"));
+  EXPECT_FALSE(g.contains("carol"));
+  EXPECT_EQ(g.user_ids(), std::vector<std::string>{"alice"});
+  g.remove("alice");
+  EXPECT_TRUE(g.empty());
+}
+
+}  // namespace
+}  // namespace parley

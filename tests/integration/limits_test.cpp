@@ -1,0 +1,148 @@
+// Auth, limits and timeouts against a real node: each test starts its own node with the
+// settings under test.
+#include <ctime>
+
+#include "actors/auth/token.hpp"
+#include "tests/integration/node_fixture.hpp"
+
+namespace parley::test {
+namespace {
+
+class Limits : public NodeFixture {};
+
+std::string token_for(uint32_t app, const std::string& user, int64_t ttl = 60) {
+  return auth::sign_token("s3cret", app, user, static_cast<int64_t>(std::time(nullptr)) + ttl);
+}
+
+TEST_F(Limits, AuthOnChecksUpgradeLoginAndApi) {
+  start([](node_config& c) {
+    c.auth_secret = "s3cret";
+    c.api_key = "k3y";
+  });
+  unsigned status = 0;
+  ws_client forged;
+  EXPECT_FALSE(forged.connect(port(), "/acc?appID=101&userID=alice&token=123.abc", &status));
+  EXPECT_EQ(status, 403u);
+  ws_client preauth;
+  ASSERT_TRUE(preauth.connect(port(), "/acc?appID=101&userID=alice&token=" + token_for(101, "alice"), &status));
+  EXPECT_EQ(status, 101u);
+  EXPECT_EQ(code_of(preauth.login(101, "alice")), 200);  // the URL token admits her
+  ws_client c;
+  ASSERT_TRUE(c.connect(port()));
+  EXPECT_EQ(code_of(c.login(101, "bob")), 1003);                        // no token
+  EXPECT_EQ(code_of(c.login(101, "bob", token_for(101, "alice"))), 1003);  // someone else's
+  EXPECT_EQ(code_of(c.login(101, "bob", token_for(101, "bob", -5))), 1003);  // expired
+  EXPECT_EQ(code_of(c.request("sendMessage", {{"userID", "alice"}, {"msg", "x"}})), 1000);
+  EXPECT_EQ(code_of(c.login(101, "bob", token_for(101, "bob"))), 200);
+  EXPECT_EQ(http_call(port(), "GET", "/user/list?appID=101").status, 401u);
+  EXPECT_EQ(http_call(port(), "GET", "/user/list?appID=101", "", "", {"Authorization: Bearer wrong"}).status, 401u);
+  auto ok = http_call(port(), "GET", "/user/list?appID=101", "", "", {"Authorization: Bearer k3y"});
+  EXPECT_EQ(ok.status, 200u);
+  EXPECT_EQ(ok.json_body()["data"]["userCount"], 2);
+}
+
+TEST_F(Limits, AuthOffAcceptsAnyToken) {
+  start();
+  ws_client c;
+  unsigned status = 0;
+  ASSERT_TRUE(c.connect(port(), "/acc?appID=101&userID=x&token=garbage", &status));
+  EXPECT_EQ(code_of(c.login(101, "x", "garbage")), 200);
+  EXPECT_EQ(http_call(port(), "GET", "/user/list?appID=101").status, 200u);
+}
+
+TEST_F(Limits, OriginAllowList) {
+  start([](node_config& c) { c.allowed_origins = {"http://good.example"}; });
+  unsigned status = 0;
+  ws_client bad, good;
+  EXPECT_FALSE(bad.connect(port(), "/acc", &status, "", "http://evil.example"));
+  EXPECT_EQ(status, 403u);
+  EXPECT_TRUE(good.connect(port(), "/acc", &status, "", "http://good.example"));
+}
+
+TEST_F(Limits, OversizeFrameClosesWith1009) {
+  start([](node_config& c) { c.max_frame_bytes = 1024; });
+  auto c = user(101, "big");
+  auto other = user(101, "fine");
+  c->send(std::string(2048, 'x'));
+  EXPECT_EQ(c->wait_closed(), 1009);
+  EXPECT_EQ(code_of(other->request("heartbeat")), 200);
+  EXPECT_TRUE(eventually([&] { return stats().closes(close_reason::oversize) == 1; }));
+}
+
+TEST_F(Limits, SlowReaderIsClosedWith1008WhileOthersReceiveEverything) {
+  start([](node_config& c) { c.write_queue_limit_bytes = 256 * 1024; });
+  auto slow = user(101, "slow");
+  auto fast = user(101, "fast");
+  auto sender = user(101, "sender");
+  for (auto* c : {slow.get(), fast.get(), sender.get()}) c->request("join", {{"group", "flood"}});
+  // Enough to fill the loopback socket buffers and then the slow reader's queue.
+  const int messages = 3000;
+  const std::string body(4000, 'b');
+  int received = 0;
+  for (int i = 0; i < messages; ++i) {
+    auto r = sender->request("sendGroup", {{"group", "flood"}, {"msg", body}, {"msgID", std::to_string(i)}});
+    ASSERT_EQ(code_of(r), 200);
+    while (auto push = fast->next_push("msg", std::chrono::milliseconds(0))) {
+      ASSERT_EQ((*push)["response"]["data"]["msgID"], std::to_string(received));
+      ++received;
+    }
+  }
+  while (received < messages) {
+    auto push = fast->next_push("msg");
+    ASSERT_TRUE(push) << "fast reader stopped at " << received;
+    ASSERT_EQ((*push)["response"]["data"]["msgID"], std::to_string(received));
+    ++received;
+  }
+  EXPECT_TRUE(eventually([&] { return stats().closes(close_reason::slow_reader) == 1; }));
+  EXPECT_EQ(slow->wait_closed(std::chrono::seconds(20)), 1008);
+}
+
+TEST_F(Limits, MaxConnectionsRefusesWith503AndKeepsExistingUsers) {
+  start([](node_config& c) { c.max_connections = 2; });
+  auto a = user(101, "a");
+  auto b = user(101, "b");
+  ws_client third;
+  unsigned status = 0;
+  EXPECT_FALSE(third.connect(port(), "/acc", &status));
+  EXPECT_EQ(status, 503u);
+  EXPECT_EQ(code_of(a->request("heartbeat")), 200);
+  b->close();
+  EXPECT_TRUE(eventually([&] { return stats().connections == 1; }));
+  ws_client fourth;
+  EXPECT_TRUE(fourth.connect(port()));
+}
+
+TEST_F(Limits, HeartbeatTimeoutClosesIdleConnections) {
+  start([](node_config& c) { c.heartbeat_timeout = 1; });
+  auto idle = user(101, "idle");
+  auto busy = user(101, "busy");
+  auto started = std::chrono::steady_clock::now();
+  // busy keeps sending heartbeats; idle sends nothing.
+  while (std::chrono::steady_clock::now() - started < std::chrono::milliseconds(2500)) {
+    ASSERT_EQ(code_of(busy->request("heartbeat")), 200);
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));  // the client's heartbeat period
+  }
+  EXPECT_EQ(idle->wait_closed(std::chrono::seconds(3)), 1000);
+  EXPECT_FALSE(busy->closed());
+  EXPECT_EQ(stats().closes(close_reason::timeout), 1u);
+}
+
+TEST_F(Limits, LoginTimeoutClosesAnonymousConnections) {
+  start([](node_config& c) { c.login_timeout = 1; });
+  auto anonymous = connect();
+  EXPECT_EQ(anonymous->wait_closed(std::chrono::seconds(4)), 1000);
+}
+
+TEST_F(Limits, ShutdownClosesEveryConnectionWith1001) {
+  start();
+  auto a = user(101, "a");
+  auto b = user(102, "b");
+  std::thread stopper([&] { node_->shutdown(std::chrono::seconds(3)); });
+  EXPECT_EQ(a->wait_closed(), 1001);
+  EXPECT_EQ(b->wait_closed(), 1001);
+  stopper.join();
+  EXPECT_EQ(stats().closes(close_reason::shutdown), 2u);
+}
+
+}  // namespace
+}  // namespace parley::test

@@ -1,0 +1,123 @@
+// The WebSocket protocol against a real node: login and its errors, presence, private and
+// group messages, de-duplication, users, bad input.
+#include "tests/integration/node_fixture.hpp"
+
+namespace parley::test {
+namespace {
+
+class Protocol : public NodeFixture {
+ protected:
+  void SetUp() override { start(); }
+};
+
+TEST_F(Protocol, LoginErrorsFollowTheOriginalOrder) {
+  auto c = connect();
+  EXPECT_EQ(code_of(c->request("heartbeat")), 1000);
+  EXPECT_EQ(code_of(c->request("join", {{"group", "g"}})), 1000);
+  EXPECT_EQ(c->request("ping")["response"]["data"], "pong");
+  EXPECT_EQ(code_of(c->request("login", {{"appID", "abc"}, {"userID", "a"}})), 1001);
+  EXPECT_EQ(code_of(c->request("login", {{"appID", 101}, {"userID", ""}})), 1002);
+  EXPECT_EQ(code_of(c->request("login", {{"appID", 101}, {"userID", std::string(20, 'x')}})), 1002);
+  EXPECT_EQ(code_of(c->request("login", {{"appID", 999}, {"userID", "alice"}})), 1003);
+  auto ok = c->request("login", {{"appId", 101}, {"userId", std::string(19, 'x')}});  // older spelling
+  EXPECT_EQ(code_of(ok), 200);
+  EXPECT_FALSE(ok["response"]["data"]["clientID"].get<std::string>().empty());
+  EXPECT_EQ(code_of(c->request("login", {{"appID", 101}, {"userID", "again"}})), 1009);
+  EXPECT_EQ(code_of(c->request("heartbeat")), 200);
+}
+
+TEST_F(Protocol, BadFramesGetErrorsAndTheConnectionStaysOpen) {
+  auto c = user(101, "alice");
+  c->send("{not json");
+  auto r = json::parse(*c->next_frame());
+  EXPECT_EQ(code_of(r), 1001);
+  EXPECT_EQ(r["response"]["codeMsg"], "invalid JSON");
+  EXPECT_EQ(code_of(c->request("noSuchCmd")), 1010);
+  EXPECT_EQ(code_of(c->request("sendMessage", {{"userID", 5}, {"msg", "x"}})), 1001);
+  EXPECT_EQ(code_of(c->request("sendMessage", {{"userID", "bob"}})), 1001);
+  EXPECT_EQ(code_of(c->request("sendMessage", {{"userID", "bob"}, {"msg", "x"}, {"type", "img"}})), 1001);
+  EXPECT_EQ(code_of(c->request("join", {{"group", ""}})), 1001);
+  EXPECT_EQ(code_of(c->request("sendAll", {{"msg", "x"}})), 1010);  // backend-only behaviour
+  c->send("ping");
+  EXPECT_EQ(*c->next_frame(), "pong");
+  EXPECT_EQ(c->request("echo", {{"text", "hi"}})["response"]["data"]["text"], "hi");
+}
+
+TEST_F(Protocol, EnterAndExitGoToOtherUsersOfTheApp) {
+  auto alice = user(101, "alice");
+  auto other_app = user(102, "zed");
+  auto bob = user(101, "bob");
+  auto enter = alice->next_push("enter");
+  ASSERT_TRUE(enter);
+  EXPECT_EQ((*enter)["response"]["data"]["from"], "bob");
+  EXPECT_FALSE(bob->next_push("enter", std::chrono::milliseconds(200)));  // not about himself
+  bob->close();
+  auto exit = alice->next_push("exit");
+  ASSERT_TRUE(exit);
+  EXPECT_EQ((*exit)["response"]["data"]["from"], "bob");
+  EXPECT_FALSE(other_app->next_push("enter", std::chrono::milliseconds(200)));
+}
+
+TEST_F(Protocol, SendMessageReachesEveryDeviceOnceEvenWhenRetried) {
+  auto alice = user(101, "alice");
+  auto bob_phone = user(101, "bob");
+  auto bob_laptop = user(101, "bob");
+  auto r = alice->request("sendMessage", {{"userID", "bob"}, {"type", "text"}, {"msg", "hi"}, {"msgID", "m1"}});
+  EXPECT_EQ(code_of(r), 200);
+  EXPECT_EQ(r["response"]["data"]["msgID"], "m1");
+  auto again = alice->request("sendMessage", {{"userID", "bob"}, {"msg", "hi"}, {"msgID", "m1"}});
+  EXPECT_EQ(code_of(again), 200);
+  EXPECT_EQ(again["response"]["data"]["duplicate"], true);
+  alice->request("sendMessage", {{"userID", "bob"}, {"type", "img"}, {"msg", "https://x/p.png"}, {"msgID", "m2"}});
+  for (auto* bob : {bob_phone.get(), bob_laptop.get()}) {
+    auto first = bob->next_push("msg");
+    ASSERT_TRUE(first);
+    auto data = (*first)["response"]["data"];
+    EXPECT_EQ(data["msg"], "hi");
+    EXPECT_EQ(data["from"], "alice");
+    EXPECT_EQ(data["target"], "bob");
+    EXPECT_EQ((*first)["seq"], "m1");
+    EXPECT_GT(data["time"].get<int64_t>(), 0);
+    auto second = bob->next_push("msg");
+    ASSERT_TRUE(second);
+    EXPECT_EQ((*second)["response"]["data"]["msgID"], "m2");  // m1 was not delivered twice
+    EXPECT_EQ((*second)["response"]["data"]["type"], "img");
+  }
+  auto offline = alice->request("sendMessage", {{"userID", "nobody"}, {"msg", "x"}});
+  EXPECT_EQ(offline["response"]["data"]["delivered"], false);
+}
+
+TEST_F(Protocol, GroupsJoinSendLeaveAndUsers) {
+  auto alice = user(101, "alice");
+  auto bob = user(101, "bob");
+  auto carol = user(101, "carol");
+  EXPECT_EQ(code_of(alice->request("join", {{"group", "team"}})), 200);
+  EXPECT_EQ(code_of(bob->request("join", {{"group", "team"}})), 200);
+  EXPECT_EQ(code_of(carol->request("sendGroup", {{"group", "team"}, {"msg", "let me in"}})), 1003);
+  auto r = alice->request("sendGroup", {{"group", "team"}, {"msg", "standup"}, {"msgID", "g1"}});
+  EXPECT_EQ(r["response"]["data"]["recipients"], 2);
+  for (auto* c : {alice.get(), bob.get()}) {
+    auto push = c->next_push("msg");
+    ASSERT_TRUE(push);
+    EXPECT_EQ((*push)["response"]["data"]["target"], "team");
+  }
+  EXPECT_FALSE(carol->next_push("msg", std::chrono::milliseconds(200)));
+  EXPECT_EQ(code_of(bob->request("leave", {{"group", "team"}})), 200);
+  EXPECT_EQ(code_of(bob->request("sendGroup", {{"group", "team"}, {"msg", "x"}})), 1003);
+  auto users = alice->request("users");
+  EXPECT_EQ(users["response"]["data"]["userCount"], 3);
+}
+
+TEST_F(Protocol, ActorCountsReturnToZeroAfterClientsLeave) {
+  {
+    auto a = user(101, "a");
+    auto b = user(101, "b");
+    a->request("join", {{"group", "g1"}});
+    b->request("join", {{"group", "g2"}});
+    EXPECT_EQ(stats().live(actor_kind::group), 2);
+  }
+  EXPECT_TRUE(no_actors_left());
+}
+
+}  // namespace
+}  // namespace parley::test
