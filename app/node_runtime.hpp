@@ -42,6 +42,9 @@ class node_runtime {
 
   // Stops accepting, closes every WebSocket with 1001, waits up to `grace` for the close
   // handshakes, then stops I/O and all actors. Idempotent; the destructor calls it.
+  // Call it on the thread that constructed the runtime: CAF 0.17 keeps the system's logger
+  // in the constructing thread's thread-local storage and the system's destructor waits for
+  // that logger, so tearing down from another thread never returns.
   void shutdown(std::chrono::seconds grace);
 
  private:

@@ -49,6 +49,9 @@ void listener::on_accept(boost::beast::error_code ec, tcp::socket socket) {
     // EMFILE and friends: log and keep accepting; the next accept may succeed.
     log::gateway()->warn("accept: {}", ec.message());
   } else {
+    // Chat traffic is small frames that want to leave now: no Nagle delay.
+    boost::beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
     std::make_shared<http_session>(std::move(socket), ctx_, router_)->run();
   }
   if (acceptor_.is_open()) do_accept();

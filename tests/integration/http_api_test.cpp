@@ -71,6 +71,7 @@ TEST_F(HttpApi, BadRequestsGet400AndCorsIsPermissive) {
 TEST_F(HttpApi, StateAndMetricsReportTheNode) {
   auto alice = user(101, "alice");
   alice->request("join", {{"group", "g"}});
+  ASSERT_TRUE(eventually([&] { return stats().live(actor_kind::group) == 1; }));
   auto state = http_call(port(), "GET", "/system/state?isDebug=true").json_body()["data"];
   EXPECT_EQ(state["connections"], 1);
   EXPECT_EQ(state["users"], 1);

@@ -114,7 +114,7 @@ TEST_F(Protocol, ActorCountsReturnToZeroAfterClientsLeave) {
     auto b = user(101, "b");
     a->request("join", {{"group", "g1"}});
     b->request("join", {{"group", "g2"}});
-    EXPECT_EQ(stats().live(actor_kind::group), 2);
+    EXPECT_TRUE(eventually([&] { return stats().live(actor_kind::group) == 2; }));
   }
   EXPECT_TRUE(no_actors_left());
 }

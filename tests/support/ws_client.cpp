@@ -26,16 +26,24 @@ bool ws_client::connect(uint16_t port, const std::string& target, unsigned* stat
   beast::error_code ec;
   sock.open(tcp::v4(), ec);
   if (!source.empty()) sock.bind({net::ip::make_address(source), 0}, ec);
+  if (receive_buffer_ > 0) sock.set_option(net::socket_base::receive_buffer_size(receive_buffer_), ec);
   sock.connect({net::ip::make_address("127.0.0.1"), port}, ec);
   if (ec) return false;
+  sock.set_option(tcp::no_delay(true), ec);
   ws_->set_option(websocket::stream_base::decorator([origin](websocket::request_type& req) {
     if (!origin.empty()) req.set(http::field::origin, origin);
   }));
+  // The async handshake fills `res` even when the status is not 101 (the sync one does not).
   websocket::response_type res;
-  ws_->handshake(res, "127.0.0.1:" + std::to_string(port), target, ec);
-  if (status) *status = res.result_int();
-  if (ec) return false;
-  return true;
+  bool done = false;
+  ws_->async_handshake(res, "127.0.0.1:" + std::to_string(port), target,
+                       [&](beast::error_code e) {
+                         ec = e;
+                         done = true;
+                       });
+  run_until(done, 10000ms);
+  if (status) *status = done ? res.result_int() : 0;
+  return done && !ec;
 }
 
 void ws_client::start_read() {

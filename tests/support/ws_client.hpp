@@ -33,6 +33,10 @@ class ws_client {
   bool connect(uint16_t port, const std::string& target = "/acc", unsigned* status = nullptr,
                const std::string& source = "", const std::string& origin = "");
 
+  // Pins a small kernel receive buffer (call before connect): a stalled reader then backs
+  // up into the server's queue after kilobytes, not after the megabytes autotuning allows.
+  void small_receive_buffer() { receive_buffer_ = 4096; }
+
   void send(const std::string& text);
   // The next frame, or nullopt when none arrives in time or the connection closed.
   std::optional<std::string> next_frame(std::chrono::milliseconds timeout = 5000ms);
@@ -65,6 +69,7 @@ class ws_client {
   bool reading_ = false;
   bool closed_ = false;
   uint64_t seq_ = 0;
+  int receive_buffer_ = 0;
 };
 
 struct http_result {
