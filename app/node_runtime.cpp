@@ -85,7 +85,7 @@ void node_runtime::shutdown(std::chrono::seconds grace) {
     auto deadline = std::chrono::steady_clock::now() + grace;
     while (stats_.connections.load() > 0 && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (auto left = stats_.connections.load(); left > 0)
+    if (auto left = stats_.connections.load(); left > 0 && grace.count() > 0)
       log::node()->warn("shutdown: {} connection(s) still open after the grace period", left);
     ioc_.stop();
     for (auto& t : threads_) t.join();

@@ -45,10 +45,14 @@ class ActorTree : public ::testing::Test {
   json call(conn& c, const std::string& cmd, json data = json::object()) {
     auto seq = std::to_string(++seq_);
     caf::anon_send(c.actor, frame_atom::value, json{{"seq", seq}, {"cmd", cmd}, {"data", data}}.dump());
+    std::deque<json> skipped;  // pushes that arrive before the response stay readable
     for (;;) {
       auto f = c.sink->next();
-      if (!f) return json();
-      if (f->value("seq", "") == seq) return *f;
+      if (!f || f->value("seq", "") == seq) {
+        c.sink->put_back(std::move(skipped));
+        return f ? *f : json();
+      }
+      skipped.push_back(*f);
     }
   }
 

@@ -41,9 +41,15 @@ class recording_sink : public connection_sink {
     return connection_;
   }
 
-  // The next frame written (JSON-parsed), or nullopt after `timeout`.
+  // The next frame written (JSON-parsed), or nullopt after `timeout`. Frames put back
+  // with put_back() come first, in their order.
   std::optional<nlohmann::json> next(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
     std::unique_lock<std::mutex> lock(mtx_);
+    if (!put_back_.empty()) {
+      auto f = std::move(put_back_.front());
+      put_back_.pop_front();
+      return f;
+    }
     if (!cv_.wait_for(lock, timeout, [&] { return !frames_.empty(); })) return std::nullopt;
     auto frame = frames_.front();
     frames_.pop_front();
@@ -69,6 +75,12 @@ class recording_sink : public connection_sink {
     return closed_;
   }
 
+  // Returns frames a reader skipped, so later reads see them (in the given order).
+  void put_back(std::deque<nlohmann::json> frames) {
+    std::lock_guard<std::mutex> guard(mtx_);
+    for (auto it = frames.rbegin(); it != frames.rend(); ++it) put_back_.push_front(std::move(*it));
+  }
+
   const std::string& conn_id() const { return conn_id_; }
 
  private:
@@ -77,6 +89,7 @@ class recording_sink : public connection_sink {
   caf::actor connection_;
   std::string conn_id_;
   std::deque<frame_ptr> frames_;
+  std::deque<nlohmann::json> put_back_;
   std::optional<close_reason> closed_;
 };
 
