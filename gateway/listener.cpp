@@ -15,7 +15,11 @@ using tcp = net::ip::tcp;
 
 listener::listener(net::io_context& ioc, gateway_context& ctx,
                    std::shared_ptr<const http_router> router)
-    : ioc_(ioc), acceptor_(net::make_strand(ioc)), ctx_(ctx), router_(std::move(router)) {}
+    : ioc_(ioc),
+      acceptor_(net::make_strand(ioc)),
+      retry_(acceptor_.get_executor()),
+      ctx_(ctx),
+      router_(std::move(router)) {}
 
 bool listener::open(const tcp::endpoint& endpoint, std::string& error) {
   boost::beast::error_code ec;
@@ -32,6 +36,7 @@ void listener::run() { do_accept(); }
 void listener::stop() {
   net::post(acceptor_.get_executor(), [self = shared_from_this()] {
     boost::beast::error_code ignored;
+    self->retry_.cancel();
     self->acceptor_.close(ignored);
   });
 }
@@ -46,8 +51,14 @@ void listener::do_accept() {
 void listener::on_accept(boost::beast::error_code ec, tcp::socket socket) {
   if (ec == net::error::operation_aborted) return;  // stop()
   if (ec) {
-    // EMFILE and friends: log and keep accepting; the next accept may succeed.
-    log::gateway()->warn("accept: {}", ec.message());
+    // EMFILE and friends: the pending connection stays in the backlog, so an immediate retry
+    // would fail again at full speed. Wait a little, then accept again.
+    log::gateway()->warn("accept: {} (retrying in 100 ms)", ec.message());
+    retry_.expires_after(std::chrono::milliseconds(100));
+    retry_.async_wait([self = shared_from_this()](boost::beast::error_code wait_ec) {
+      if (!wait_ec && self->acceptor_.is_open()) self->do_accept();
+    });
+    return;
   } else {
     // Chat traffic is small frames that want to leave now: no Nagle delay.
     boost::beast::error_code ignored;

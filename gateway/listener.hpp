@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "gateway/gateway_context.hpp"
 #include "gateway/http_router.hpp"
@@ -28,6 +29,7 @@ class listener : public std::enable_shared_from_this<listener> {
 
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer retry_;  // backs off after accept errors such as EMFILE
   gateway_context& ctx_;
   std::shared_ptr<const http_router> router_;
 };
