@@ -64,6 +64,13 @@ struct group_send_result {
   uint32_t recipients = 0;
 };
 
+// One line of the operator console's "top groups" table.
+struct group_summary {
+  uint32_t app_id = 0;
+  std::string name;
+  uint32_t members = 0;
+};
+
 // --- atoms -----------------------------------------------------------------------------
 // gateway -> node: (connect_atom, sink_ptr, remote address, preauth app, preauth user)
 //   spawns a connection actor and hands it to the sink with sink->attach().
@@ -105,6 +112,10 @@ using members_atom = caf::atom_constant<caf::atom("members")>;
 using user_idle_atom = caf::atom_constant<caf::atom("userIdle")>;
 // group -> node: (group_idle_atom, key, uint64 joins ever handled)   "I have no members"
 using group_idle_atom = caf::atom_constant<caf::atom("groupIdle")>;
+// group -> node: (group_size_atom, key, uint32 members)   after every membership change
+using group_size_atom = caf::atom_constant<caf::atom("groupSize")>;
+// -> node: (top_groups_atom, uint32 limit) -> std::vector<group_summary>, largest first
+using top_groups_atom = caf::atom_constant<caf::atom("topGroups")>;
 // -> behaviour: (handle_atom, command) -> command_result
 using handle_atom = caf::atom_constant<caf::atom("handle")>;
 // -> node: (registry_atom) -> registry_ptr   (startup only)
@@ -121,3 +132,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::registry_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::command)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::command_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::group_send_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<parley::group_summary>)

@@ -44,7 +44,7 @@ node_runtime::node_runtime(node_config config, std::vector<behaviour_spec> extra
   for (auto& b : extra) behaviours.push_back(std::move(b));
   auto node_id = random_node_id();
   node_ = system_->spawn(node_actor, node_setup{config_, &stats_, std::move(behaviours), node_id});
-  gateway_.reset(new gateway_context{*system_, node_, fetch_registry(*system_, node_), config_, stats_});
+  gateway_.reset(new gateway_context{*system_, node_, fetch_registry(*system_, node_), config_, stats_, closes_});
   auto router = std::make_shared<http_router>(config_->api_key);
   add_user_routes(*router, *gateway_);
   add_group_routes(*router, *gateway_);

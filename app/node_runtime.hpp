@@ -16,6 +16,7 @@
 #include "actors/registry/behaviour_registry.hpp"
 #include "actors/stats/node_stats.hpp"
 #include "config/node_config.hpp"
+#include "gateway/recent_closes.hpp"
 
 namespace parley {
 
@@ -50,6 +51,7 @@ class node_runtime {
  private:
   std::shared_ptr<const node_config> config_;
   node_stats stats_;
+  recent_closes closes_;
   boost::asio::io_context ioc_;
   std::unique_ptr<caf::actor_system_config> actor_config_;
   std::unique_ptr<caf::actor_system> system_;

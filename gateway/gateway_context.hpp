@@ -8,6 +8,7 @@
 #include "actors/messages.hpp"
 #include "actors/stats/node_stats.hpp"
 #include "config/node_config.hpp"
+#include "gateway/recent_closes.hpp"
 
 namespace parley {
 
@@ -17,6 +18,7 @@ struct gateway_context {
   registry_ptr registry;
   std::shared_ptr<const node_config> config;
   node_stats& stats;
+  recent_closes& closes;
 };
 
 }  // namespace parley

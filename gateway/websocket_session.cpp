@@ -7,6 +7,7 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/websocket/error.hpp>
 
+#include "actors/protocol/pushes.hpp"
 #include "config/logging.hpp"
 #include "gateway/fail.hpp"
 
@@ -197,8 +198,11 @@ void websocket_session::finish(close_reason reason) {
   if (finished_) return;
   finished_ = true;
   ctx_.stats.closes(reason).fetch_add(1, std::memory_order_relaxed);
-  if (attached_)
+  if (attached_) {
     log::gateway()->info("close conn={} remote={} reason={}", conn_id_, remote_, to_string(reason));
+    auto open_for = std::chrono::duration<double>(std::chrono::steady_clock::now() - opened_).count();
+    ctx_.closes.add({protocol::unix_millis(), conn_id_, remote_, reason, open_for});
+  }
   reason_ = reason;
   // A write in flight still reads its frame: keep that one until on_write.
   while (queue_.size() > (writing_ ? 1u : 0u)) queue_.pop_back();

@@ -63,6 +63,7 @@ class websocket_session : public connection_sink,
   gateway_context& ctx_;
   std::string remote_;
   std::string conn_id_;
+  std::chrono::steady_clock::time_point opened_ = std::chrono::steady_clock::now();
   caf::actor connection_;
   std::deque<frame_ptr> queue_;
   std::size_t queued_bytes_ = 0;

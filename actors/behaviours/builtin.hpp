@@ -15,7 +15,7 @@ behaviour_spec join();
 behaviour_spec leave();
 behaviour_spec send_message();
 behaviour_spec send_group();
-behaviour_spec send_all();   // backend only (HTTP /user/sendMessageAll)
+behaviour_spec send_all();   // the room: every user of the appID (also HTTP /user/sendMessageAll)
 behaviour_spec users();
 behaviour_spec echo_bot();   // the worked example of docs/extending.md
 

@@ -3,7 +3,10 @@
 namespace parley {
 namespace {
 
+// Tells the node the new size (for the console's top groups) and, when empty, that it is idle.
 void report_if_empty(caf::stateful_actor<group_state>* self) {
+  self->send(self->state.setup.node, group_size_atom::value, self->state.setup.key,
+             static_cast<uint32_t>(self->state.members.size()));
   if (self->state.members.empty())
     self->send(self->state.setup.node, group_idle_atom::value, self->state.setup.key,
                self->state.joins_total);
@@ -23,12 +26,15 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self, group_setup se
       [=](join_atom, const std::string& user_id, caf::actor user) {
         ++self->state.joins_total;
         bool added = self->state.members.add(user_id, user);
-        if (added) self->monitor(user);
+        if (added) {
+          self->monitor(user);
+          report_if_empty(self);  // reports the size; never empty here
+        }
         return added;
       },
       [=](leave_atom, const std::string& user_id) {
         bool removed = self->state.members.remove(user_id);
-        report_if_empty(self);
+        if (removed) report_if_empty(self);
         return removed;
       },
       [=](send_group_atom, const std::string& sender, bool check_member,

@@ -1,5 +1,7 @@
 #include "actors/node/node_actor.hpp"
 
+#include <algorithm>
+
 #include "actors/connection/connection_actor.hpp"
 #include "actors/group/group_actor.hpp"
 #include "actors/protocol/pushes.hpp"
@@ -112,6 +114,20 @@ bool retire_if_current(self_ptr self, std::unordered_map<std::string, node_state
   if (it == map.end() || it->second.forwarded != reported) return false;
   self->send(it->second.handle, shutdown_atom::value);
   return true;
+}
+
+// The `limit` largest groups. O(G log limit) over all groups; for the console, once a second.
+std::vector<group_summary> top_groups(self_ptr self, uint32_t limit) {
+  std::vector<group_summary> out;
+  for (const auto& [key, g] : self->state.groups) {
+    auto slash = key.find('/');
+    out.push_back({static_cast<uint32_t>(std::stoul(key.substr(0, slash))), key.substr(slash + 1), g.size});
+  }
+  auto n = std::min<size_t>(limit, out.size());
+  std::partial_sort(out.begin(), out.begin() + n, out.end(),
+                    [](const group_summary& a, const group_summary& b) { return a.members > b.members; });
+  out.resize(n);
+  return out;
 }
 
 void on_down(self_ptr self, const caf::down_msg& dm) {
@@ -228,6 +244,11 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
         st.watched.erase(st.groups[key].handle.address());
         st.groups.erase(key);
       },
+      [=](group_size_atom, const std::string& key, uint32_t members) {
+        auto it = self->state.groups.find(key);
+        if (it != self->state.groups.end()) it->second.size = members;
+      },
+      [=](top_groups_atom, uint32_t limit) { return top_groups(self, limit); },
       [=](registry_atom) { return self->state.registry; },
       [=](shutdown_atom) {
         auto& conns = self->state.connections;

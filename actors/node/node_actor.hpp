@@ -38,6 +38,7 @@ struct node_state {
   struct child {  // a user or group actor and how many joins/logins were sent to it
     caf::actor handle;
     uint64_t forwarded = 0;
+    uint32_t size = 0;  // groups: members, as last reported
   };
   node_setup setup;
   registry_ptr registry;

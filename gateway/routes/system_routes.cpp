@@ -3,9 +3,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
+#include "gateway/ask.hpp"
 #include "gateway/routes/routes.hpp"
 
 namespace parley {
@@ -105,6 +107,31 @@ std::string prometheus_text(const node_stats& s) {
 }  // namespace
 
 void add_system_routes(http_router& router, gateway_context& ctx) {
+  router.add(http::verb::get, "/system/groups", [&ctx](const api_request& req, responder respond) {
+    auto it = req.params.find("limit");
+    uint32_t limit = 10;
+    if (it != req.params.end()) {
+      if (it->second.empty() || it->second.size() > 4 || it->second.find_first_not_of("0123456789") != std::string::npos)
+        return respond(bad_request("limit must be 1 to 1000"));
+      limit = std::max(1u, std::min(1000u, static_cast<uint32_t>(std::stoul(it->second))));
+    }
+    ask<std::vector<group_summary>>(
+        ctx.system, ctx.node,
+        [respond](std::optional<std::vector<group_summary>> groups) {
+          if (!groups) return respond(json_reply(1004, "server error", nullptr, 500));
+          auto list = nlohmann::json::array();
+          for (const auto& g : *groups) list.push_back({{"appID", g.app_id}, {"group", g.name}, {"members", g.members}});
+          respond(json_reply(200, "Success", {{"groups", list}}));
+        },
+        top_groups_atom::value, limit);
+  });
+  router.add(http::verb::get, "/system/closes", [&ctx](const api_request&, responder respond) {
+    auto list = nlohmann::json::array();
+    for (const auto& c : ctx.closes.snapshot())
+      list.push_back({{"time", c.time_ms}, {"clientID", c.conn_id}, {"remote", c.remote},
+                      {"reason", to_string(c.reason)}, {"secondsOpen", c.seconds_open}});
+    respond(json_reply(200, "Success", {{"closes", list}}));
+  });
   router.add(http::verb::get, "/system/state", [&ctx](const api_request&, responder respond) {
     respond(json_reply(200, "Success", state_json(ctx.stats, *ctx.config)));
   });

@@ -68,6 +68,24 @@ TEST_F(HttpApi, BadRequestsGet400AndCorsIsPermissive) {
   EXPECT_EQ(http_call(port(), "OPTIONS", "/user/sendMessage").status, 204u);
 }
 
+TEST_F(HttpApi, ConsoleRoutesListTopGroupsAndRecentCloses) {
+  auto a = user(101, "a");
+  auto b = user(101, "b");
+  a->request("join", {{"group", "big"}});
+  b->request("join", {{"group", "big"}});
+  a->request("join", {{"group", "small"}});
+  ASSERT_TRUE(eventually([&] {
+    auto groups = http_call(port(), "GET", "/system/groups?limit=1").json_body()["data"]["groups"];
+    return groups.size() == 1 && groups[0]["group"] == "big" && groups[0]["members"] == 2;
+  }));
+  EXPECT_EQ(http_call(port(), "GET", "/system/groups?limit=x").status, 400u);
+  b->close();
+  ASSERT_TRUE(eventually([&] {
+    auto closes = http_call(port(), "GET", "/system/closes").json_body()["data"]["closes"];
+    return closes.size() == 1 && closes[0]["reason"] == "client";
+  }));
+}
+
 TEST_F(HttpApi, StateAndMetricsReportTheNode) {
   auto alice = user(101, "alice");
   alice->request("join", {{"group", "g"}});

@@ -37,7 +37,7 @@ TEST_F(Protocol, BadFramesGetErrorsAndTheConnectionStaysOpen) {
   EXPECT_EQ(code_of(c->request("sendMessage", {{"userID", "bob"}})), 1001);
   EXPECT_EQ(code_of(c->request("sendMessage", {{"userID", "bob"}, {"msg", "x"}, {"type", "img"}})), 1001);
   EXPECT_EQ(code_of(c->request("join", {{"group", ""}})), 1001);
-  EXPECT_EQ(code_of(c->request("sendAll", {{"msg", "x"}})), 1010);  // backend-only behaviour
+  EXPECT_EQ(code_of(c->request("sendAll", {})), 1001);  // msg is required
   c->send("ping");
   EXPECT_EQ(*c->next_frame(), "pong");
   EXPECT_EQ(c->request("echo", {{"text", "hi"}})["response"]["data"]["text"], "hi");
@@ -117,6 +117,32 @@ TEST_F(Protocol, ActorCountsReturnToZeroAfterClientsLeave) {
     EXPECT_TRUE(eventually([&] { return stats().live(actor_kind::group) == 2; }));
   }
   EXPECT_TRUE(no_actors_left());
+}
+
+}  // namespace
+}  // namespace parley::test
+
+namespace parley::test {
+namespace {
+
+class Room : public NodeFixture {
+ protected:
+  void SetUp() override { start(); }
+};
+
+TEST_F(Room, SendAllReachesEveryUserOfTheAppAsTheLoggedInSender) {
+  auto alice = user(101, "alice");
+  auto bob = user(101, "bob");
+  auto zed = user(102, "zed");
+  auto r = alice->request("sendAll", {{"msg", "hello room"}, {"msgID", "r1"}, {"userID", "spoofed"}});
+  EXPECT_EQ(r["response"]["data"]["recipients"], 2);
+  for (auto* c : {alice.get(), bob.get()}) {
+    auto push = c->next_push("msg");
+    ASSERT_TRUE(push);
+    EXPECT_EQ((*push)["response"]["data"]["from"], "alice");
+    EXPECT_EQ((*push)["response"]["data"]["target"], "");
+  }
+  EXPECT_FALSE(zed->next_push("msg", std::chrono::milliseconds(200)));
 }
 
 }  // namespace

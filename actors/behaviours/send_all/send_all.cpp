@@ -1,6 +1,6 @@
-// sendAll (backend only, POST /user/sendMessageAll): {type, msg, msgID} -> {msgID,
-// recipients}. Pushes `msg` to every online user of the appID. Not reachable from
-// WebSocket clients (websocket = false in its spec).
+// sendAll: {type, msg, msgID} -> {msgID, recipients}. Pushes `msg` (target "") to every
+// online user of the appID: the room of the original chat page. From a WebSocket the sender
+// is the logged-in user; from a backend (POST /user/sendMessageAll) it is the form's userID.
 #include "actors/behaviours/behaviour_helpers.hpp"
 #include "actors/behaviours/builtin.hpp"
 #include "actors/behaviours/outgoing_message.hpp"
@@ -25,6 +25,6 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
 
 }  // namespace
 
-behaviour_spec send_all() { return {"sendAll", true, false, make}; }
+behaviour_spec send_all() { return {"sendAll", true, true, make}; }
 
 }  // namespace parley::behaviours
