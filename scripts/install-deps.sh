@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Parley builds and tests with, if any is missing.
+# Installs the Debian 12 packages Parley builds with, if any is missing; with --test also what
+# the tests need (chromium for the browser tests; Node.js and npm when no `node` is on PATH).
 # Idempotent and quiet when everything is there. Needs root (or sudo) only to install.
 set -euo pipefail
 
@@ -10,6 +11,12 @@ packages=(
   nlohmann-json3-dev libspdlog-dev libssl-dev
   libgtest-dev
 )
+
+if [ "${1:-}" = "--test" ]; then
+  packages+=(chromium)
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

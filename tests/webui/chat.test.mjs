@@ -1,0 +1,124 @@
+// The chat page in a real browser against a real node: room, presence, private and group
+// messages, HTML shown as text, a phone-width layout, and the original gowebsocket page flow.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { startNode, launchBrowser, scenario, joinChat, send, messageFrom, artifacts } from './harness.mjs';
+
+let node, browser;
+const open = [];
+const pages = () => open;
+before(async () => {
+  node = await startNode();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  assert.equal(await node?.stop(), 0);
+});
+
+async function chat(name, room, viewport) {
+  const page = await joinChat(browser, node.base, name, room, viewport);
+  open.push(page);
+  return page;
+}
+
+test('two pages in room 101 see each other and the room messages', () => scenario('room', pages, async () => {
+  const alice = await chat('alice', 101);
+  const bob = await chat('bob', 101);
+  await alice.waitForSelector('#online-list li[data-user="bob"]');
+  await bob.waitForSelector('#online-list li[data-user="alice"]');
+  await alice.waitForSelector('#timeline .notice:has-text("bob joined")');
+  await send(alice, 'hello room');
+  await messageFrom(bob, 'alice', 'hello room').waitFor();
+  await alice.locator('#timeline .message.mine .body', { hasText: 'hello room' }).waitFor();
+  await alice.screenshot({ path: path.join(artifacts, 'chat.png') });
+}));
+
+test('a private message reaches only its two parties, with an unread count', () => scenario('private', pages, async () => {
+  const carol = await chat('carol', 101);
+  const [alice, bob] = open;
+  await alice.click('#online-list li[data-user="bob"]');
+  await send(alice, 'just for bob');
+  await alice.locator('#timeline .message.mine .body', { hasText: 'just for bob' }).waitFor();
+  await bob.locator('#conversations li[data-conv="u:alice"] .unread', { hasText: '1' }).waitFor();
+  await bob.click('#conversations li[data-conv="u:alice"]');
+  await messageFrom(bob, 'alice', 'just for bob').waitFor();
+  await bob.click('#conversations li[data-conv="room"]');
+  // carol got nothing private: no conversation with alice, nothing in her room timeline
+  await send(carol, 'carol was here');
+  await messageFrom(bob, 'carol', 'carol was here').waitFor();
+  assert.equal(await carol.locator('#conversations li[data-conv="u:alice"]').count(), 0);
+  assert.equal(await carol.locator('text=just for bob').count(), 0);
+}));
+
+test('groups: create, join, send, leave', () => scenario('groups', pages, async () => {
+  const [alice, bob, carol] = open;
+  for (const p of [alice, bob]) {
+    await p.fill('#group-name', 'design');
+    await p.click('#group-join');
+    await p.waitForSelector('#conversations li[data-conv="g:design"]');
+  }
+  await send(alice, 'mockups are up');
+  await messageFrom(bob, 'alice', 'mockups are up').waitFor();
+  assert.equal(await carol.locator('text=mockups are up').count(), 0);
+  await bob.click('#leave-group');
+  await bob.waitForSelector('#conversations li[data-conv="g:design"]', { state: 'detached' });
+  await send(alice, 'after bob left');
+  await messageFrom(alice, 'alice', 'after bob left').waitFor();
+  assert.equal(await bob.locator('text=after bob left').count(), 0);
+}));
+
+test('HTML in a message is shown as text', () => scenario('html', pages, async () => {
+  const [alice, bob] = open;
+  await alice.click('#conversations li[data-conv="room"]');
+  await bob.click('#conversations li[data-conv="room"]');
+  let dialogs = 0;
+  bob.on('dialog', (d) => { dialogs++; d.dismiss(); });
+  const evil = '<img src=x onerror=alert(1)>';
+  await send(alice, evil);
+  const body = messageFrom(bob, 'alice', evil);
+  await body.waitFor();
+  assert.equal(await body.textContent(), evil);
+  assert.equal(await bob.locator('#timeline img').count(), 0);
+  assert.equal(dialogs, 0);
+}));
+
+test('an image message shows its picture; text stays text on a phone-width screen', () => scenario('phone', pages, async () => {
+  const phone = await chat('dave', 101, { width: 360, height: 740 });
+  const [alice] = open;
+  const pixel = `${node.base}/pixel.png`;  // served by the node itself: no internet
+  await alice.selectOption('#msg-type', 'img');
+  await send(alice, pixel);
+  await alice.selectOption('#msg-type', 'text');
+  await phone.waitForSelector(`#timeline .message[data-from="alice"] img[src="${pixel}"]`);
+  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `page is ${width}px wide at 360px`);
+  await phone.screenshot({ path: path.join(artifacts, 'chat-phone.png') });
+}));
+
+test('the original gowebsocket page flow still works', () => scenario('legacy', pages, async () => {
+  const [alice] = open;
+  const legacy = await (await browser.newContext()).newPage();
+  open.push(legacy);
+  await legacy.goto(`${node.base}/home/index`);
+  // Exactly what the original page's script did: ws login with appID/userID, then HTTP.
+  const result = await legacy.evaluate(async () => {
+    const ws = new WebSocket(`ws://${location.host}/acc`);
+    await new Promise((r) => { ws.onopen = r; });
+    const login = await new Promise((r) => {
+      ws.onmessage = (e) => r(JSON.parse(e.data));
+      ws.send(JSON.stringify({ seq: '1', cmd: 'login', data: { serviceToken: '', appId: 101, userId: 'legacy' } }));
+    });
+    const form = new URLSearchParams({ appID: '101', userID: 'legacy', msgID: 'legacy-1', message: 'from the old page' });
+    const sent = await (await fetch('/user/sendMessageAll', { method: 'POST', body: form })).json();
+    const list = await (await fetch('/user/list?appID=101')).json();
+    return { login, sent, list };
+  });
+  assert.equal(result.login.response.code, 200);
+  assert.equal(result.sent.code, 200);
+  assert.ok(result.list.data.userList.includes('legacy'));
+  assert.ok(result.list.data.userList.includes('alice'));
+  await messageFrom(alice, 'legacy', 'from the old page').waitFor();
+  await alice.waitForSelector('#online-list li[data-user="legacy"]');
+}));

@@ -1,0 +1,82 @@
+// harness.mjs: what every browser test needs. Starts a real `parley` node (the binary CTest
+// built) on a free port, launches Debian's chromium through playwright-core (no browser
+// download), and saves a screenshot of every open page when a scenario fails.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const binary = process.env.PARLEY_BINARY;
+const webui = process.env.PARLEY_WEBUI;
+export const artifacts = process.env.PARLEY_ARTIFACTS || path.resolve('webui-artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+// Starts a node; resolves once it logs "listening on HOST:PORT". `port` 0 picks a free one.
+export function startNode({ port = 0, args = [] } = {}) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(binary, ['--listen', `127.0.0.1:${port}`, '--webui-dir', webui,
+                                '--log-level', 'info', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    const timer = setTimeout(() => reject(new Error(`node did not start:\n${log}`)), 10000);
+    proc.stderr.on('data', (chunk) => {
+      log += chunk;
+      const m = log.match(/listening on 127\.0\.0\.1:(\d+)/);
+      if (m && !proc.port) {
+        clearTimeout(timer);
+        proc.port = Number(m[1]);
+        resolve({ port: proc.port, base: `http://127.0.0.1:${proc.port}`, proc, stop: () => stopNode(proc) });
+      }
+    });
+    proc.on('exit', (code) => { if (!proc.port) reject(new Error(`node exited ${code}:\n${log}`)); });
+  });
+}
+
+function stopNode(proc) {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null) return resolve(proc.exitCode);
+    proc.on('exit', (code) => resolve(code));
+    proc.kill('SIGTERM');
+  });
+}
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+// Runs `body(pages)` and, if it throws, saves a screenshot of each page under `artifacts`.
+export async function scenario(name, pages, body) {
+  try {
+    await body();
+  } catch (err) {
+    for (const [i, page] of pages().entries()) {
+      await page.screenshot({ path: path.join(artifacts, `${name}-${i}.png`), fullPage: true }).catch(() => {});
+    }
+    throw err;
+  }
+}
+
+// Opens the chat page in a new context (own localStorage) and joins `room` as `name`.
+export async function joinChat(browser, base, name, room = 101, viewport = { width: 1100, height: 720 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error(`[${name}] page error:`, err.message));
+  await page.goto(`${base}/`);
+  await page.fill('#name', name);
+  await page.fill('#room', String(room));
+  await page.click('#join-btn');
+  await page.waitForSelector('#state[data-state=online]');
+  return page;
+}
+
+export async function send(page, text) {
+  await page.fill('#text', text);
+  await page.press('#text', 'Enter');
+}
+
+export const messageFrom = (page, from, text) =>
+  page.locator(`#timeline .message[data-from="${from}"] .body`, { hasText: text });

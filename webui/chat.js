@@ -1,0 +1,202 @@
+// chat.js: the chat page. Uses only ParleyClient for the protocol (docs/webui.md).
+// Conversations: 'room' (every user of the appID), 'g:<group>', 'u:<user>' (private).
+// Message text is always rendered with textContent, never as HTML.
+import { ParleyClient } from '/parley-client.js';
+
+const $ = (id) => document.getElementById(id);
+const client = new ParleyClient();
+const conversations = new Map();  // key -> {title, items: [], unread}
+const online = new Set();
+let me = '';
+let active = 'room';
+
+function randomName() {
+  const animals = ['otter', 'lynx', 'heron', 'panda', 'koala', 'falcon', 'gecko', 'bison'];
+  return animals[Math.floor(Math.random() * animals.length)] + Math.floor(100 + Math.random() * 900);
+}
+
+function conversation(key, title) {
+  if (!conversations.has(key)) conversations.set(key, { title: title || key, items: [], unread: 0 });
+  return conversations.get(key);
+}
+
+function keyForPush(data) {
+  if (!data.target) return 'room';
+  if (data.target === me) return 'u:' + data.from;
+  return 'g:' + data.target;
+}
+
+function add(key, item) {
+  const c = conversation(key, key.startsWith('u:') ? key.slice(2) : key.startsWith('g:') ? '# ' + key.slice(2) : 'Room');
+  c.items.push(item);
+  if (c.items.length > 500) c.items.shift();
+  if (key === active) appendItem(item); else if (item.kind === 'msg') c.unread++;
+  renderConversations();
+}
+
+function appendItem(item) {
+  const li = document.createElement('li');
+  if (item.kind === 'notice') {
+    li.className = 'notice';
+    li.textContent = item.text;
+  } else {
+    li.className = 'message' + (item.from === me ? ' mine' : '');
+    li.dataset.from = item.from;
+    const meta = document.createElement('div');
+    meta.className = 'meta';
+    meta.textContent = `${item.from} · ${new Date(item.time || Date.now()).toLocaleTimeString()}`;
+    li.appendChild(meta);
+    if (item.type === 'img' && /^https?:\/\//.test(item.msg)) {
+      const img = document.createElement('img');
+      img.alt = 'image from ' + item.from;
+      img.src = item.msg;
+      li.appendChild(img);
+    } else {
+      const body = document.createElement('div');
+      body.className = 'body';
+      body.textContent = item.msg;
+      li.appendChild(body);
+    }
+  }
+  const timeline = $('timeline');
+  timeline.appendChild(li);
+  timeline.scrollTop = timeline.scrollHeight;
+}
+
+function renderConversations() {
+  const ul = $('conversations');
+  ul.replaceChildren();
+  for (const [key, c] of conversations) {
+    const li = document.createElement('li');
+    li.dataset.conv = key;
+    if (key === active) li.className = 'active';
+    const name = document.createElement('span');
+    name.textContent = c.title;
+    li.appendChild(name);
+    if (c.unread > 0) {
+      const badge = document.createElement('span');
+      badge.className = 'unread';
+      badge.textContent = c.unread;
+      li.appendChild(badge);
+    }
+    li.onclick = () => show(key);
+    ul.appendChild(li);
+  }
+}
+
+function renderOnline() {
+  const ul = $('online-list');
+  ul.replaceChildren();
+  for (const user of [...online].sort()) {
+    const li = document.createElement('li');
+    li.dataset.user = user;
+    li.textContent = user === me ? `${user} (you)` : user;
+    if (user !== me) li.onclick = () => show('u:' + user);
+    ul.appendChild(li);
+  }
+  $('online-count').textContent = online.size;
+}
+
+function show(key) {
+  active = key;
+  const c = conversation(key, key.startsWith('u:') ? key.slice(2) : key.startsWith('g:') ? '# ' + key.slice(2) : 'Room');
+  c.unread = 0;
+  $('conv-title').textContent = key === 'room' ? `Room ${client.identity.appID}` : c.title;
+  $('leave-group').hidden = !key.startsWith('g:');
+  $('timeline').replaceChildren();
+  c.items.forEach(appendItem);
+  renderConversations();
+  $('text').focus();
+}
+
+async function refreshOnline() {
+  const data = await client.users();
+  online.clear();
+  data.userList.forEach((u) => online.add(u));
+  renderOnline();
+}
+
+client.on('state', (state) => {
+  $('state').textContent = state;
+  $('state').dataset.state = state;
+  if (state === 'online') refreshOnline().catch(() => {});
+});
+client.on('msg', (data) => add(keyForPush(data), { kind: 'msg', ...data }));
+client.on('enter', (data) => {
+  online.add(data.userID);
+  renderOnline();
+  add('room', { kind: 'notice', text: `${data.userID} joined` });
+});
+client.on('exit', (data) => {
+  online.delete(data.userID);
+  renderOnline();
+  add('room', { kind: 'notice', text: `${data.userID} left` });
+});
+
+$('name').value = localStorage.getItem('parley.name') || randomName();
+$('room').value = localStorage.getItem('parley.room') || '101';
+
+$('join-form').onsubmit = async (e) => {
+  e.preventDefault();
+  me = $('name').value.trim();
+  const room = $('room').value;
+  $('join-error').textContent = '';
+  try {
+    await client.login(room, me);
+  } catch (err) {
+    $('join-error').textContent = err.codeMsg || err.message;
+    client.close();
+    return;
+  }
+  localStorage.setItem('parley.name', me);
+  localStorage.setItem('parley.room', room);
+  $('me').textContent = me;
+  $('room-label').textContent = room;
+  $('join-screen').hidden = true;
+  $('chat-screen').hidden = false;
+  conversation('room', 'Room');
+  show('room');
+};
+
+$('composer').onsubmit = async (e) => {
+  e.preventDefault();
+  const text = $('text').value.trim();
+  if (!text) return;
+  const type = $('msg-type').value;
+  $('send-error').textContent = '';
+  try {
+    if (active === 'room') await client.sendRoom(text, type);
+    else if (active.startsWith('g:')) await client.sendGroup(active.slice(2), text, type);
+    else {
+      const to = active.slice(2);
+      const r = await client.sendMessage(to, text, type);
+      // Private messages are not echoed to the sender: show our copy on the ack.
+      add(active, { kind: 'msg', from: me, target: to, msg: text, type, time: Date.now() });
+      if (!r.delivered) add(active, { kind: 'notice', text: `${to} is offline; not delivered` });
+    }
+    $('text').value = '';
+  } catch (err) {
+    $('send-error').textContent = err.codeMsg || err.message;
+  }
+};
+
+$('group-form').onsubmit = async (e) => {
+  e.preventDefault();
+  const group = $('group-name').value.trim();
+  if (!group) return;
+  try {
+    await client.join(group);
+    $('group-name').value = '';
+    add('g:' + group, { kind: 'notice', text: `you joined # ${group}` });
+    show('g:' + group);
+  } catch (err) {
+    $('send-error').textContent = err.codeMsg || err.message;
+  }
+};
+
+$('leave-group').onclick = async () => {
+  const group = active.slice(2);
+  await client.leave(group).catch(() => {});
+  conversations.delete(active);
+  show('room');
+};
