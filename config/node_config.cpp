@@ -34,6 +34,7 @@ json to_json(const node_config& c) {
       {"actor_threads", c.actor_threads},
       {"shutdown_grace", c.shutdown_grace},
       {"webui_dir", c.webui_dir},
+      {"presence_pushes", c.presence_pushes},
   };
 }
 
@@ -109,6 +110,7 @@ config_result from_json(const json& j) {
     return r;
   }
   c.webui_dir = j.at("webui_dir").get<std::string>();
+  c.presence_pushes = j.at("presence_pushes").get<bool>();
   r.config = std::move(c);
   return r;
 }
@@ -176,6 +178,14 @@ bool flag_value(const json& want, const std::string& flag, const std::string& te
         out.push_back(item);
       }
     }
+    return true;
+  }
+  if (want.is_boolean()) {
+    if (text != "true" && text != "false") {
+      error = flag + " expects true or false, got '" + text + "'";
+      return false;
+    }
+    out = text == "true";
     return true;
   }
   out = text;

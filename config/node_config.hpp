@@ -36,6 +36,9 @@ struct node_config {
   uint32_t actor_threads = 2;
   uint32_t shutdown_grace = 3;        // seconds to wait for close handshakes at shutdown
   std::string webui_dir = "webui";
+  // enter/exit pushes to every other user of the appID: O(users) per login, so a login storm
+  // in one big app costs O(users^2) pushes. On by default (the original protocol has them).
+  bool presence_pushes = true;
 
   bool auth_enabled() const { return !auth_secret.empty(); }
   bool serves_app(uint32_t app_id) const;

@@ -13,7 +13,7 @@ packages=(
 )
 
 if [ "${1:-}" = "--test" ]; then
-  packages+=(chromium)
+  packages+=(chromium iproute2)
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)
 fi

@@ -6,6 +6,7 @@
 #include "actors/group/group_actor.hpp"
 #include "actors/protocol/pushes.hpp"
 #include "actors/user/user_actor.hpp"
+#include "config/node_config.hpp"
 #include "config/logging.hpp"
 
 namespace parley {
@@ -71,7 +72,8 @@ void forget_user(self_ptr self, const std::string& key) {
   app.erase(user_id);
   if (app.empty()) st.app_users.erase(app_id);
   log::node()->info("offline app={} user={}", app_id, user_id);
-  push_to_app(self, app_id, protocol::encode_presence_push("exit", app_id, user_id));
+  if (self->state.setup.config->presence_pushes)
+    push_to_app(self, app_id, protocol::encode_presence_push("exit", app_id, user_id));
 }
 
 caf::actor user_for_login(self_ptr self, uint32_t app_id, const std::string& user_id) {
@@ -188,8 +190,9 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
         auto user = user_for_login(self, app_id, user_id);
         self->send(user, add_atom::value, conn);
         ++self->state.users[scoped_key(app_id, user_id)].forwarded;
-        push_to_app(self, app_id, protocol::encode_presence_push("enter", app_id, user_id),
-                    user_id);
+        if (self->state.setup.config->presence_pushes)
+          push_to_app(self, app_id, protocol::encode_presence_push("enter", app_id, user_id),
+                      user_id);
         return user;
       },
       [=](join_atom, uint32_t app_id, const std::string& group, const std::string& user_id,

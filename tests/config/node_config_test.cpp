@@ -18,6 +18,11 @@ TEST(NodeConfig, DefaultsWithoutArguments) {
   EXPECT_EQ(r.config->max_frame_bytes, 64u * 1024);
   EXPECT_FALSE(r.config->auth_enabled());
   EXPECT_TRUE(r.config->serves_app(12345));
+  EXPECT_TRUE(r.config->presence_pushes);
+  auto off = parse_config({"--presence-pushes", "false"});
+  ASSERT_TRUE(off.config) << off.error;
+  EXPECT_FALSE(off.config->presence_pushes);
+  EXPECT_FALSE(parse_config({"--presence-pushes", "maybe"}).config);
 }
 
 TEST(NodeConfig, FlagsSetEveryKindOfValue) {

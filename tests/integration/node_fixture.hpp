@@ -54,4 +54,13 @@ class NodeFixture : public ::testing::Test {
 
 inline int code_of(const json& r) { return r["response"]["code"].get<int>(); }
 
+// The fixture's helpers for a plain TEST that needs its own settings.
+class NodeFixtureAccess : public NodeFixture {
+ public:
+  void TestBody() override {}
+  void start_with(const std::function<void(node_config&)>& tweak) { start(tweak); }
+  std::unique_ptr<ws_client> login(uint32_t app, const std::string& id) { return user(app, id); }
+  using NodeFixture::stats;
+};
+
 }  // namespace parley::test

@@ -58,6 +58,19 @@ TEST_F(Protocol, EnterAndExitGoToOtherUsersOfTheApp) {
   EXPECT_FALSE(other_app->next_push("enter", std::chrono::milliseconds(200)));
 }
 
+TEST(PresenceOff, NoEnterOrExitPushes) {
+  NodeFixtureAccess node;
+  node.start_with([](node_config& c) { c.presence_pushes = false; });
+  auto alice = node.login(101, "alice");
+  auto bob = node.login(101, "bob");
+  bob->close();
+  ASSERT_TRUE(eventually([&] { return node.stats().live(actor_kind::user) == 1; }));  // bob retired
+  alice->request("sendMessage", {{"userID", "alice"}, {"msg", "marker"}});
+  ASSERT_TRUE(alice->next_push("msg"));  // everything before the marker has arrived
+  EXPECT_FALSE(alice->next_push("enter", std::chrono::milliseconds(0)));
+  EXPECT_FALSE(alice->next_push("exit", std::chrono::milliseconds(0)));
+}
+
 TEST_F(Protocol, SendMessageReachesEveryDeviceOnceEvenWhenRetried) {
   auto alice = user(101, "alice");
   auto bob_phone = user(101, "bob");

@@ -1,0 +1,24 @@
+# Shared by bench/run.sh and bench/smoke.sh: start and stop a parley node on a free port.
+# start_node ARGS... sets NODE_PID and NODE_PORT; stop_node sends SIGTERM and waits.
+start_node() {
+  local log
+  log=$(mktemp)
+  NODE_LOG=$log
+  (ulimit -n 20000 2>/dev/null || true; exec "$PARLEY" --listen 127.0.0.1:0 --log-level warn "$@") 2>"$log" &
+  NODE_PID=$!
+  # the node logs at warn level; the port comes from the state route, probed on the pid's socket
+  for _ in $(seq 1 200); do
+    NODE_PORT=$(ss -ltnpH 2>/dev/null | awk -v pid="pid=$NODE_PID," '$0 ~ pid {split($4, a, ":"); print a[length(a)]; exit}')
+    [ -n "$NODE_PORT" ] && return 0
+    sleep 0.05
+  done
+  echo "node did not start:" >&2
+  cat "$log" >&2
+  return 1
+}
+
+stop_node() {
+  kill -TERM "$NODE_PID" 2>/dev/null || true
+  wait "$NODE_PID" 2>/dev/null || true
+  rm -f "$NODE_LOG"
+}

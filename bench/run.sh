@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# bench/run.sh NAME [parley-bench options...]
+# Starts a Release node on loopback, runs one named benchmark, stops the node and stores the
+# JSON result in bench/results/NAME-<time>.json. `bench/report` turns the results into
+# docs/benchmarks.md. Names and their settings are below; extra options override them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+name=${1:?usage: bench/run.sh idle|connect|fanout|fanout-100k|fanout-10k|pairs|churn [options]}
+shift
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build --target parley parley-bench >/dev/null
+PARLEY=build/app/parley
+BENCH=build/bench/parley-bench
+source bench/lib.sh
+
+node_args=(--max-connections 1000000 --heartbeat-timeout 3600 --login-timeout 600)
+case "$name" in
+  idle)        node_args+=(--presence-pushes false); args=(--scenario idle --connections 15000 --duration 5) ;;
+  connect)     node_args+=(--presence-pushes false); args=(--scenario connect --connections 15000) ;;
+  connect-presence) args=(--scenario connect --connections 3000) ;;
+  fanout)      args=(--scenario fanout --connections 1000 --senders 10 --window 16 --duration 10) ;;
+  fanout-100k) args=(--scenario fanout --connections 1000 --senders 10 --rate 100 --duration 10) ;;
+  fanout-10k)  node_args+=(--presence-pushes false); args=(--scenario fanout --connections 10000 --senders 2 --window 8 --processes 2 --duration 10) ;;
+  pairs)       node_args+=(--presence-pushes false); args=(--scenario pairs --connections 10000 --rate 20000 --duration 10) ;;
+  churn)       node_args+=(--presence-pushes false); args=(--scenario churn --connections 2000 --rate 2000 --churn-rate 500 --duration 10) ;;
+  *) echo "unknown benchmark $name" >&2; exit 2 ;;
+esac
+start_node "${node_args[@]}"
+trap stop_node EXIT
+mkdir -p bench/results
+out="bench/results/$name-$(date -u +%Y%m%dT%H%M%SZ).json"
+status=0
+"$BENCH" "${args[@]}" --target "127.0.0.1:$NODE_PORT" --server-pid "$NODE_PID" --out "$out" "$@" >/dev/null || status=$?
+python3 - "$out" "$name" "${node_args[*]}" <<'PY'
+import json, sys
+path, name, node_args = sys.argv[1:4]
+r = json.load(open(path))
+r["name"] = name
+r["node_args"] = node_args
+json.dump(r, open(path, "w"), indent=2)
+PY
+echo "$out (parley-bench exit $status)"
+exit $status
