@@ -79,18 +79,30 @@ void websocket_session::attach(caf::actor connection, std::string conn_id) {
 
 void websocket_session::do_read() {
   reading_ = true;
+  ws_.async_read_some(net::mutable_buffer(&first_byte_, 1),
+                      beast::bind_front_handler(&websocket_session::on_first_byte,
+                                                shared_from_this()));
+}
+
+void websocket_session::on_first_byte(beast::error_code ec, std::size_t bytes) {
+  if (ec) return on_read(ec, 0);
+  if (bytes == 1) {
+    *static_cast<char*>(buffer_.prepare(1).data()) = first_byte_;
+    buffer_.commit(1);
+  }
+  if (ws_.is_message_done()) return on_read({}, 0);
   ws_.async_read(buffer_, beast::bind_front_handler(&websocket_session::on_read,
                                                     shared_from_this()));
 }
 
-void websocket_session::on_read(beast::error_code ec, std::size_t bytes) {
+void websocket_session::on_read(beast::error_code ec, std::size_t) {
   reading_ = false;
   if (ec) {
     fail(ec, "ws read");
     return finish(closing_ ? reason_ : reason_of(ec));
   }
   ctx_.stats.frames_in_total.fetch_add(1, std::memory_order_relaxed);
-  ctx_.stats.bytes_in_total.fetch_add(bytes, std::memory_order_relaxed);
+  ctx_.stats.bytes_in_total.fetch_add(buffer_.size(), std::memory_order_relaxed);
   auto text = beast::buffers_to_string(buffer_.data());
   buffer_.consume(buffer_.size());
   buffer_.shrink_to_fit();  // idle connections keep no read buffer

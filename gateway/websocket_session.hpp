@@ -9,12 +9,14 @@
 //  - queues outgoing frames (shared, never copied) with one write in flight; when the queued
 //    bytes would pass write_queue_limit_bytes the reader is too slow: the queue is dropped
 //    and the socket closed with 1008 after the write in flight;
-//  - frees its read buffer after each frame, so an idle connection holds no buffer.
+//  - waits for the next frame with a one-byte read into the session itself, and only then
+//    reads the rest of the message into a heap buffer that is freed again afterwards: an
+//    idle connection holds no read buffer (Beast's async_read would keep ~1.5 KB prepared).
 // It holds one slot of the node's connection gauge from construction to destruction (the
 // slot is reserved before the upgrade, so max_connections is never passed).
 #pragma once
 
-#include <deque>
+#include <list>
 #include <memory>
 #include <string>
 
@@ -50,6 +52,7 @@ class websocket_session : public connection_sink,
  private:
   void on_accept(boost::beast::error_code ec);
   void do_read();
+  void on_first_byte(boost::beast::error_code ec, std::size_t bytes);
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void queue(frame_ptr frame);
   void do_write();
@@ -59,13 +62,16 @@ class websocket_session : public connection_sink,
   void finish(close_reason reason);
 
   boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
-  boost::beast::flat_buffer buffer_;
+  boost::beast::flat_buffer buffer_;  // empty between messages
+  char first_byte_ = 0;               // where an idle connection waits for its next frame
   gateway_context& ctx_;
   std::string remote_;
   std::string conn_id_;
   std::chrono::steady_clock::time_point opened_ = std::chrono::steady_clock::now();
   caf::actor connection_;
-  std::deque<frame_ptr> queue_;
+  // std::list, not std::deque: an empty libstdc++ deque still allocates ~576 bytes, and
+  // almost every connection's queue is empty almost all the time.
+  std::list<frame_ptr> queue_;
   std::size_t queued_bytes_ = 0;
   uint32_t inflight_ = 0;
   uint32_t pre_app_ = 0;

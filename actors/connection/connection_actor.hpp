@@ -13,7 +13,7 @@
 #pragma once
 
 #include <chrono>
-#include <deque>
+#include <list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,7 +44,7 @@ struct connection_state {
   connection_setup setup;
   std::optional<login_info> login;
   bool busy = false;                  // a command is with its behaviour
-  std::deque<std::string> deferred;   // frames waiting for it
+  std::list<std::string> deferred;    // frames waiting for it (a list: empty costs nothing)
   clock::time_point connected_at;
   clock::time_point last_activity;
   bool closing = false;

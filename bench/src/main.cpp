@@ -121,7 +121,7 @@ bool pump(std::vector<child>& kids, int timeout_ms) {
 }
 
 void show_progress(const std::vector<child>& kids, double seconds, const options& o) {
-  if (o.quiet) return;
+  if (o.quiet || !isatty(STDERR_FILENO)) return;
   uint64_t up = 0, sent = 0, delivered = 0, errors = 0;
   for (const auto& k : kids) {
     if (k.progress.is_null()) continue;
