@@ -1,5 +1,8 @@
 #include "app/node_runtime.hpp"
 
+#include <sys/resource.h>
+
+#include <fstream>
 #include <random>
 
 #include <boost/asio/ip/address.hpp>
@@ -14,6 +17,19 @@
 namespace parley {
 
 namespace {
+
+// Start-up checks of the limits that decide how many connections fit (docs/tuning.md).
+void warn_about_limits(const node_config& cfg) {
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
+      files.rlim_cur < cfg.max_connections + 64ull)
+    log::node()->warn("open-file limit {} is below max_connections {} (+64): raise ulimit -n "
+                      "(and fs.nr_open) or lower max_connections", files.rlim_cur, cfg.max_connections);
+  std::ifstream somaxconn("/proc/sys/net/core/somaxconn");
+  unsigned backlog = 0;
+  if (somaxconn >> backlog && backlog < 4096 && cfg.max_connections > 10000)
+    log::node()->warn("net.core.somaxconn is {}: connection bursts will be dropped; set it to 4096 or more", backlog);
+}
 
 std::string random_node_id() {
   std::random_device rd;
@@ -39,6 +55,7 @@ node_runtime::node_runtime(node_config config, std::vector<behaviour_spec> extra
   actor_config_ = std::make_unique<caf::actor_system_config>();
   actor_config_->set("scheduler.max-threads", static_cast<size_t>(config_->actor_threads));
   actor_config_->set("logger.verbosity", caf::atom("quiet"));
+  actor_config_->set("scheduler.policy", config_->actor_scheduler == "sharing" ? caf::atom("sharing") : caf::atom("stealing"));
   system_ = std::make_unique<caf::actor_system>(*actor_config_);
   auto behaviours = behaviours::builtin_behaviours();
   for (auto& b : extra) behaviours.push_back(std::move(b));
@@ -66,6 +83,7 @@ bool node_runtime::start(std::string& error) {
     return false;
   }
   port_ = listener_->port();
+  warn_about_limits(*config_);
   listener_->run();
   for (uint32_t i = 0; i < config_->io_threads; ++i) threads_.emplace_back([this] { ioc_.run(); });
   if (!config_->auth_enabled())

@@ -25,6 +25,9 @@ case "$name" in
   churn)       node_args+=(--presence-pushes false); args=(--scenario churn --connections 2000 --rate 2000 --churn-rate 500 --duration 10) ;;
   *) echo "unknown benchmark $name" >&2; exit 2 ;;
 esac
+# PARLEY_NODE_ARGS adds node flags, e.g. PARLEY_NODE_ARGS="--actor-scheduler sharing"
+read -r -a extra_node_args <<< "${PARLEY_NODE_ARGS:-}"
+node_args+=("${extra_node_args[@]}")
 start_node "${node_args[@]}"
 trap stop_node EXIT
 mkdir -p bench/results

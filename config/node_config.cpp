@@ -32,6 +32,7 @@ json to_json(const node_config& c) {
       {"log_level", c.log_level},
       {"io_threads", c.io_threads},
       {"actor_threads", c.actor_threads},
+      {"actor_scheduler", c.actor_scheduler},
       {"shutdown_grace", c.shutdown_grace},
       {"webui_dir", c.webui_dir},
       {"presence_pushes", c.presence_pushes},
@@ -110,6 +111,11 @@ config_result from_json(const json& j) {
     return r;
   }
   c.webui_dir = j.at("webui_dir").get<std::string>();
+  c.actor_scheduler = j.at("actor_scheduler").get<std::string>();
+  if (c.actor_scheduler != "stealing" && c.actor_scheduler != "sharing") {
+    e = "actor_scheduler must be stealing or sharing, got " + c.actor_scheduler;
+    return r;
+  }
   c.presence_pushes = j.at("presence_pushes").get<bool>();
   r.config = std::move(c);
   return r;

@@ -34,6 +34,9 @@ struct node_config {
   std::string log_level = "info";
   uint32_t io_threads = 1;
   uint32_t actor_threads = 2;
+  // CAF scheduler policy: "stealing" (work stealing; idle workers spin-poll before sleeping)
+  // or "sharing" (one queue, workers sleep on a condition variable).
+  std::string actor_scheduler = "stealing";
   uint32_t shutdown_grace = 3;        // seconds to wait for close handshakes at shutdown
   std::string webui_dir = "webui";
   // enter/exit pushes to every other user of the appID: O(users) per login, so a login storm

@@ -11,7 +11,10 @@ namespace {
 using self_ptr = caf::stateful_actor<connection_state>*;
 using clock = connection_state::clock;
 
-// How long a behaviour may take before the client gets 1004.
+// How long a behaviour may take. Commands are sent without a CAF request timeout: each timed
+// request goes through CAF's clock thread (a timer insert, a wake-up, a cancel), which cost
+// more than the command itself. Instead the connection's own deadline check (next login or
+// heartbeat deadline) closes a connection whose command has been stuck longer than this.
 constexpr auto command_timeout = std::chrono::seconds(10);
 
 void reply(self_ptr self, const std::string& seq, const std::string& cmd, result_code code,
@@ -76,7 +79,8 @@ void handle_frame(self_ptr self, std::string text) {
               command_origin::websocket, st.setup.conn_id,
               caf::actor_cast<caf::actor>(self), st.login, st.setup.preauth};
   st.busy = true;
-  self->request(entry->handler, command_timeout, handle_atom::value, std::move(cmd))
+  st.busy_since = clock::now();
+  self->request(entry->handler, caf::infinite, handle_atom::value, std::move(cmd))
       .then(
           [=](command_result& result) {
             apply_result(self, req, result);
@@ -111,6 +115,10 @@ void on_tick(self_ptr self) {
   if (!st.login && now >= login_deadline)
     return close_connection(self, close_reason::timeout, "no login");
   if (now >= idle_deadline) return close_connection(self, close_reason::timeout, "no heartbeat");
+  if (st.busy && now >= st.busy_since + command_timeout) {
+    log::conn()->error("command stuck for {} s conn={}", command_timeout.count(), st.setup.conn_id);
+    return close_connection(self, close_reason::error, "command timed out");
+  }
   auto next = st.login ? idle_deadline : std::min(login_deadline, idle_deadline);
   self->delayed_send(self, next - now + std::chrono::milliseconds(1), tick_atom::value);
 }

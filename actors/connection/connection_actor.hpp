@@ -44,6 +44,7 @@ struct connection_state {
   connection_setup setup;
   std::optional<login_info> login;
   bool busy = false;                  // a command is with its behaviour
+  clock::time_point busy_since;       // when it was handed over
   std::list<std::string> deferred;    // frames waiting for it (a list: empty costs nothing)
   clock::time_point connected_at;
   clock::time_point last_activity;
