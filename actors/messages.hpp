@@ -45,6 +45,7 @@ struct command {
   command_origin origin = command_origin::websocket;
   std::string conn_id;
   caf::actor connection;
+  sink_ptr sink;  // the connection's socket (login hands it to the user actor)
   std::optional<login_info> login;
   // Identity proven by a valid token on the upgrade URL (?appID=&userID=&token=).
   std::optional<std::pair<uint32_t, std::string>> preauth;
@@ -85,9 +86,9 @@ using closed_atom = caf::atom_constant<caf::atom("closed")>;
 using close_atom = caf::atom_constant<caf::atom("close")>;
 // connection -> itself: (tick_atom)   check login and heartbeat deadlines
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
-// behaviour -> node: (login_atom, app, user_id, connection) -> caf::actor user
+// behaviour -> node: (login_atom, app, user_id, connection, sink_ptr) -> caf::actor user
 using login_atom = caf::atom_constant<caf::atom("login")>;
-// node -> user: (add_atom, connection)   attach one more connection
+// node -> user: (add_atom, connection, sink_ptr)   attach one more connection
 using add_atom = caf::atom_constant<caf::atom("add")>;
 // behaviour -> user: (join_atom, group) -> bool
 // user -> node: (join_atom, app, group, user_id, user) -> bool

@@ -18,9 +18,9 @@ case "$name" in
   idle)        node_args+=(--presence-pushes false); args=(--scenario idle --connections 15000 --duration 5) ;;
   connect)     node_args+=(--presence-pushes false); args=(--scenario connect --connections 15000) ;;
   connect-presence) args=(--scenario connect --connections 3000) ;;
-  fanout)      args=(--scenario fanout --connections 1000 --senders 10 --window 16 --duration 10) ;;
+  fanout)      args=(--scenario fanout --connections 1000 --senders 10 --window 16 --duration 10 --drain 60) ;;
   fanout-100k) args=(--scenario fanout --connections 1000 --senders 10 --rate 100 --duration 10) ;;
-  fanout-10k)  node_args+=(--presence-pushes false); args=(--scenario fanout --connections 10000 --senders 2 --window 8 --processes 2 --duration 10) ;;
+  fanout-10k)  node_args+=(--presence-pushes false); args=(--scenario fanout --connections 10000 --senders 2 --window 8 --processes 2 --duration 10 --drain 60) ;;
   pairs)       node_args+=(--presence-pushes false); args=(--scenario pairs --connections 10000 --rate 20000 --duration 10) ;;
   churn)       node_args+=(--presence-pushes false); args=(--scenario churn --connections 2000 --rate 2000 --churn-rate 500 --duration 10) ;;
   *) echo "unknown benchmark $name" >&2; exit 2 ;;

@@ -77,7 +77,7 @@ void handle_frame(self_ptr self, std::string text) {
   command cmd{req.seq, req.cmd,
               std::make_shared<const nlohmann::json>(std::move(req.data)),
               command_origin::websocket, st.setup.conn_id,
-              caf::actor_cast<caf::actor>(self), st.login, st.setup.preauth};
+              caf::actor_cast<caf::actor>(self), st.setup.sink, st.login, st.setup.preauth};
   st.busy = true;
   st.busy_since = clock::now();
   self->request(entry->handler, caf::infinite, handle_atom::value, std::move(cmd))

@@ -186,9 +186,10 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
         st.connections.emplace(conn_id, conn);
         sink->attach(conn, conn_id);
       },
-      [=](login_atom, uint32_t app_id, const std::string& user_id, const caf::actor& conn) {
+      [=](login_atom, uint32_t app_id, const std::string& user_id, const caf::actor& conn,
+          const sink_ptr& sink) {
         auto user = user_for_login(self, app_id, user_id);
-        self->send(user, add_atom::value, conn);
+        self->send(user, add_atom::value, conn, sink);
         ++self->state.users[scoped_key(app_id, user_id)].forwarded;
         if (self->state.setup.config->presence_pushes)
           push_to_app(self, app_id, protocol::encode_presence_push("enter", app_id, user_id),

@@ -8,7 +8,7 @@ namespace {
 void forget_connection(caf::stateful_actor<user_state>* self, const caf::actor_addr& gone) {
   auto& conns = self->state.connections;
   conns.erase(std::remove_if(conns.begin(), conns.end(),
-                             [&](const caf::actor& c) { return c.address() == gone; }),
+                             [&](const user_state::attached& c) { return c.connection.address() == gone; }),
               conns.end());
   if (conns.empty())
     self->send(self->state.setup.node, user_idle_atom::value, self->state.setup.key,
@@ -23,13 +23,15 @@ caf::behavior user_actor(caf::stateful_actor<user_state>* self, user_setup setup
   self->set_down_handler([=](caf::down_msg& dm) { forget_connection(self, dm.source); });
   auto& st = self->state;
   return {
-      [=](add_atom, caf::actor conn) {
+      [=](add_atom, caf::actor conn, sink_ptr sink) {
         self->monitor(conn);
-        self->state.connections.push_back(std::move(conn));
+        self->state.connections.push_back({std::move(conn), std::move(sink)});
         ++self->state.added_total;
       },
       [=](push_atom, const frame_ptr& frame) {
-        for (const auto& conn : self->state.connections) self->send(conn, push_atom::value, frame);
+        auto& st = self->state;
+        st.setup.stats->pushes_delivered_total.fetch_add(st.connections.size(), std::memory_order_relaxed);
+        for (const auto& c : st.connections) c.sink->send(frame);
       },
       [=, &st](join_atom, const std::string& group) {
         st.groups.insert(group);

@@ -1,7 +1,9 @@
 // user_actor: one per logged-in (appID, userID) on this node.
 //
 // Holds the user's connections (several tabs or devices each get every message) and the
-// groups the user joined. Groups hold user actors, so a push to a group reaches every device.
+// groups the user joined. Pushes go straight to each connection's sink (thread-safe, posted
+// to the socket's strand) rather than through the connection actor: one actor hop less per
+// delivery. The connection actor is still watched, and its death detaches the connection. Groups hold user actors, so a push to a group reaches every device.
 // When its last connection goes it tells the node (user_idle_atom); the node retires it
 // unless a login is already on its way to it (see node_actor.hpp).
 #pragma once
@@ -12,6 +14,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/connection/connection_sink.hpp"
 #include "actors/messages.hpp"
 #include "actors/stats/node_stats.hpp"
 
@@ -27,7 +30,11 @@ struct user_setup {
 
 struct user_state {
   user_setup setup;
-  std::vector<caf::actor> connections;
+  struct attached {
+    caf::actor connection;
+    sink_ptr sink;
+  };
+  std::vector<attached> connections;
   std::set<std::string> groups;
   uint64_t added_total = 0;
   live_gauge live;

@@ -24,6 +24,8 @@ std::string usage() {
   --app APPID               appID to log in to (default 101)
   --secret S                sign login tokens with S (node started with --auth-secret S)
   --churn-rate C            churn: connections opened, logged in and closed per second
+  --drain S                 seconds to wait for deliveries after sending stops (default 5);
+                            what has not arrived by then is reported as lost
   --server-pid PID          report that process's RSS and CPU
   --out FILE                write the JSON result there
   --quiet                   no live progress line

@@ -45,7 +45,7 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
       return reply_error(result_code::unauthorized, problem);
     }
     auto rp = self->make_response_promise<command_result>();
-    self->request(ctx.node, caf::infinite, login_atom::value, app_id, user_id, c.connection)
+    self->request(ctx.node, caf::infinite, login_atom::value, app_id, user_id, c.connection, c.sink)
         .then(
             [=](const caf::actor& user) mutable {
               auto result = reply_ok({{"clientID", c.conn_id}, {"appID", app_id},
