@@ -121,6 +121,8 @@ bool pump(std::vector<child>& kids, int timeout_ms) {
 }
 
 void show_progress(const std::vector<child>& kids, double seconds, const options& o) {
+  static double last_seconds = 0;
+  static uint64_t last_sent = 0, last_delivered = 0;
   if (o.quiet || !isatty(STDERR_FILENO)) return;
   uint64_t up = 0, sent = 0, delivered = 0, errors = 0;
   for (const auto& k : kids) {
@@ -130,10 +132,15 @@ void show_progress(const std::vector<child>& kids, double seconds, const options
     delivered += k.progress.value("delivered", 0ull);
     errors += k.progress.value("errors", 0ull);
   }
-  std::fprintf(stderr, "\r[%6.1fs] up %llu/%u  sent %llu  delivered %llu  errors %llu   ", seconds,
-               (unsigned long long)up, o.connections, (unsigned long long)sent,
-               (unsigned long long)delivered, (unsigned long long)errors);
+  double dt = seconds - last_seconds;
+  if (dt < 0.9) return;  // workers report once a second
+  std::fprintf(stderr, "\r[%6.1fs] up %llu/%u  sent %.0f/s  delivered %.0f/s (%llu)  errors %llu   ", seconds,
+               (unsigned long long)up, o.connections, (sent - last_sent) / dt,
+               (delivered - last_delivered) / dt, (unsigned long long)delivered, (unsigned long long)errors);
   std::fflush(stderr);
+  last_seconds = seconds;
+  last_sent = sent;
+  last_delivered = delivered;
 }
 
 json machine() {

@@ -19,6 +19,6 @@ caf::behavior make(caf::event_based_actor*, behaviour_context) {
 
 }  // namespace
 
-behaviour_spec echo_bot() { return {"echo", false, true, make}; }
+behaviour_spec echo_bot() { return {"echo", true, true, make}; }
 
 }  // namespace parley::behaviours
