@@ -25,11 +25,10 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self, group_setup se
   return {
       [=](join_atom, const std::string& user_id, caf::actor user) {
         ++self->state.joins_total;
-        bool added = self->state.members.add(user_id, user);
-        if (added) {
-          self->monitor(user);
-          report_if_empty(self);  // reports the size; never empty here
-        }
+        bool handle_changed = false;
+        bool added = self->state.members.add(user_id, user, handle_changed);
+        if (handle_changed) self->monitor(user);
+        if (added) report_if_empty(self);  // reports the size; never empty here
         return added;
       },
       [=](leave_atom, const std::string& user_id) {

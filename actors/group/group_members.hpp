@@ -2,7 +2,10 @@
 // fan-out order are unit-tested without an actor system. The group actor wraps it with
 // Handle = caf::actor (the member's user actor).
 //
-// Members are keyed by user id; each has one handle. Joining twice is a no-op.
+// Members are keyed by user id; each has one handle. Joining twice with the same handle is a
+// no-op; joining with a new handle (the user's actor was retired and a new one spawned, e.g.
+// after a quick reconnect) replaces the old handle, so the old actor's death no longer
+// removes the user.
 #pragma once
 
 #include <string>
@@ -14,9 +17,13 @@ namespace parley {
 template <class Handle>
 class group_members {
  public:
-  // True if the user was not a member before. O(1).
-  bool add(const std::string& user_id, Handle handle) {
-    return members_.emplace(user_id, std::move(handle)).second;
+  // True if the user was not a member before. `handle_changed` tells whether `handle` is
+  // new to this group (added, or replacing an older handle): the caller watches it then. O(1).
+  bool add(const std::string& user_id, Handle handle, bool& handle_changed) {
+    auto [it, inserted] = members_.try_emplace(user_id, handle);
+    handle_changed = inserted || !(it->second == handle);
+    if (!inserted && handle_changed) it->second = std::move(handle);
+    return inserted;
   }
 
   // True if the user was a member. O(1).

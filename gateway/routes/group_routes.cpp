@@ -13,14 +13,10 @@ void add_group_routes(http_router& router, gateway_context& ctx) {
   router.add(http::verb::post, "/group/send", [&ctx](const api_request& req, responder respond) {
     auto app = app_param(req, ctx, respond);
     if (!app) return;
-    auto group = param(req, "group");
-    auto message = param(req, "message");
-    if (!group || !message) return respond(bad_request("group and message are required"));
-    nlohmann::json data = {{"group", *group}, {"msg", *message},
-                           {"type", param(req, "type").value_or("text")},
-                           {"msgID", param(req, "msgID").value_or("")}};
+    auto data = routes::message_fields(req, "group", respond);
+    if (!data) return;
     routes::run_behaviour(ctx, "sendGroup", *app, param(req, "userID").value_or("system"),
-                          std::move(data), respond);
+                          std::move(*data), respond);
   });
 
   router.add(http::verb::get, "/group/members", [&ctx](const api_request& req, responder respond) {

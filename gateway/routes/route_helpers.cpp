@@ -32,6 +32,20 @@ std::optional<uint32_t> app_param(const api_request& req, gateway_context& ctx,
   return static_cast<uint32_t>(value);
 }
 
+std::optional<nlohmann::json> message_fields(const api_request& req, const std::string& target_key,
+                                             const responder& respond) {
+  auto target = param(req, target_key);
+  auto message = param(req, "message");
+  if (!target || !message) {
+    respond(bad_request(target_key + " and message are required"));
+    return std::nullopt;
+  }
+  return nlohmann::json{{target_key, *target},
+                        {"msg", *message},
+                        {"type", param(req, "type").value_or("text")},
+                        {"msgID", param(req, "msgID").value_or("")}};
+}
+
 void run_behaviour(gateway_context& ctx, const std::string& cmd, uint32_t app_id,
                    const std::string& sender, nlohmann::json data, responder respond,
                    std::function<nlohmann::json(const nlohmann::json&)> shape_data) {

@@ -53,26 +53,21 @@ void add_user_routes(http_router& router, gateway_context& ctx) {
   router.add(http::verb::post, "/user/sendMessage", [&ctx](const api_request& req, responder respond) {
     auto app = app_param(req, ctx, respond);
     if (!app) return;
-    auto user = param(req, "userID");
-    auto message = param(req, "message");
-    if (!user || !message) return respond(bad_request("userID and message are required"));
+    auto data = routes::message_fields(req, "userID", respond);
+    if (!data) return;
     // The original showed the receiver as sender; `from` lets a backend name one.
-    auto from = param(req, "from").value_or(*user);
-    nlohmann::json data = {{"userID", *user}, {"msg", *message},
-                           {"type", param(req, "type").value_or("text")},
-                           {"msgID", param(req, "msgID").value_or("")}};
-    routes::run_behaviour(ctx, "sendMessage", *app, from, std::move(data), respond, send_results);
+    auto from = param(req, "from").value_or((*data)["userID"].get<std::string>());
+    routes::run_behaviour(ctx, "sendMessage", *app, from, std::move(*data), respond, send_results);
   });
 
   router.add(http::verb::post, "/user/sendMessageAll", [&ctx](const api_request& req, responder respond) {
     auto app = app_param(req, ctx, respond);
     if (!app) return;
-    auto sender = param(req, "userID");
-    auto message = param(req, "message");
-    if (!sender || !message) return respond(bad_request("userID and message are required"));
-    nlohmann::json data = {{"msg", *message}, {"type", param(req, "type").value_or("text")},
-                           {"msgID", param(req, "msgID").value_or("")}};
-    routes::run_behaviour(ctx, "sendAll", *app, *sender, std::move(data), respond, send_results);
+    auto data = routes::message_fields(req, "userID", respond);  // userID: the sender here
+    if (!data) return;
+    auto sender = (*data)["userID"].get<std::string>();
+    data->erase("userID");
+    routes::run_behaviour(ctx, "sendAll", *app, sender, std::move(*data), respond, send_results);
   });
 }
 

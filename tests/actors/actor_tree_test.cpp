@@ -2,7 +2,10 @@
 // recording sinks instead of sockets.
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include "actors/behaviours/builtin.hpp"
+#include "actors/group/group_actor.hpp"
 #include "actors/node/node_actor.hpp"
 #include "config/node_config.hpp"
 #include "tests/support/recording_sink.hpp"
@@ -156,6 +159,40 @@ TEST_F(ActorTree, RapidReloginNeverLosesTheUser) {
     disconnect(probe);
   }
   EXPECT_TRUE(test::eventually([&] { return live(actor_kind::user) == 0 && live(actor_kind::connection) == 0; }));
+}
+
+TEST_F(ActorTree, GroupKeepsAUserWhoseActorWasReplaced) {
+  // A quick reconnect can give a user a new user actor while the group still holds the old
+  // one. The new join must replace the handle, so the old actor's death does not remove the
+  // user. Stand-in user actors count the pushes they get.
+  auto pushes = std::make_shared<std::atomic<int>>(0);
+  auto stand_in = [pushes](caf::event_based_actor*) {
+    return caf::behavior{[pushes](push_atom, const frame_ptr&) { ++*pushes; }};
+  };
+  auto old_user = system_->spawn(stand_in);
+  auto new_user = system_->spawn(stand_in);
+  auto group = system_->spawn(group_actor, group_setup{101, "g", "101/g", node_, &stats_});
+  caf::scoped_actor self{*system_};
+  auto join = [&](const caf::actor& user) {
+    bool added = false;
+    self->request(group, caf::infinite, join_atom::value, std::string("alice"), user)
+        .receive([&](bool a) { added = a; }, [](caf::error&) {});
+    return added;
+  };
+  EXPECT_TRUE(join(old_user));
+  EXPECT_FALSE(join(new_user));  // alice was a member already: a new handle, not a new member
+  self->send_exit(old_user, caf::exit_reason::user_shutdown);
+  group_send_result sent;
+  ASSERT_TRUE(test::eventually([&] {
+    // Probe until the group has processed the old actor's down_msg (its size report says 1
+    // either way, so look at deliveries instead): a send must reach the new actor.
+    self->request(group, caf::infinite, send_group_atom::value, std::string("bob"), false,
+                  std::make_shared<const std::string>("x"))
+        .receive([&](group_send_result& r) { sent = r; }, [](caf::error&) {});
+    return sent.recipients == 1 && *pushes >= 3;
+  }));
+  self->send_exit(group, caf::exit_reason::user_shutdown);
+  self->send_exit(new_user, caf::exit_reason::user_shutdown);
 }
 
 TEST_F(ActorTree, LoginTimeoutClosesAnonymousConnection) {
