@@ -5,6 +5,7 @@
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/error.hpp>
+#include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/websocket/error.hpp>
 
 #include "actors/protocol/pushes.hpp"
@@ -42,6 +43,7 @@ websocket_session::~websocket_session() { ctx_.stats.connections.fetch_sub(1); }
 void websocket_session::run(request req, uint32_t pre_app, std::string pre_user) {
   pre_app_ = pre_app;
   pre_user_ = std::move(pre_user);
+  ws_.next_layer().set_owner(weak_from_this());
   const auto& cfg = *ctx_.config;
   websocket::stream_base::timeout timeouts;
   timeouts.handshake_timeout = std::chrono::seconds(cfg.handshake_timeout);
@@ -133,7 +135,7 @@ void websocket_session::send(frame_ptr frame) {
 }
 
 void websocket_session::queue(frame_ptr frame) {
-  if (closing_ || finished_) {
+  if (closing_ || finished_ || ws_.next_layer().close_sent()) {
     ctx_.stats.pushes_dropped_total.fetch_add(1, std::memory_order_relaxed);
     return;
   }
@@ -144,38 +146,46 @@ void websocket_session::queue(frame_ptr frame) {
   }
   queued_bytes_ += frame->size();
   queue_.push_back(std::move(frame));
-  if (!writing_) do_write();
+  if (!batch_) do_write();
 }
 
 void websocket_session::do_write() {
-  writing_ = true;
-  ws_.text(true);
-  ws_.async_write(net::buffer(*queue_.front()),
-                  beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+  batch_ = std::make_unique<frame_batch>();
+  for (auto it = queue_.begin(); it != queue_.end() && !batch_->full(); ++it) batch_->add(**it);
+  ws_.next_layer().write_frames(
+      batch_->buffers(),
+      beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
 }
 
-void websocket_session::on_write(beast::error_code ec, std::size_t bytes) {
-  writing_ = false;
-  if (finished_) {  // finish() kept only this frame alive for the write that just ended
+void websocket_session::on_write(beast::error_code ec, std::size_t) {
+  auto batch = std::move(batch_);
+  if (finished_) {  // finish() kept only the frames of the write that just ended
     queue_.clear();
     queued_bytes_ = 0;
     return;
   }
-  queued_bytes_ -= queue_.front()->size();
-  queue_.pop_front();
+  for (std::size_t i = 0; i < batch->frames(); ++i) {
+    queued_bytes_ -= queue_.front()->size();
+    queue_.pop_front();
+  }
   if (ec) {
     fail(ec, "ws write");
+    ctx_.stats.pushes_dropped_total.fetch_add(queue_.size(), std::memory_order_relaxed);
     queue_.clear();
     queued_bytes_ = 0;
-    beast::error_code ignored;
-    ws_.next_layer().close(ignored);  // the pending read fails and finishes the session
-    return;
+    return close_socket();  // the pending read fails and finishes the session
   }
-  ctx_.stats.frames_out_total.fetch_add(1, std::memory_order_relaxed);
-  ctx_.stats.bytes_out_total.fetch_add(bytes, std::memory_order_relaxed);
+  ctx_.stats.frames_out_total.fetch_add(batch->frames(), std::memory_order_relaxed);
+  ctx_.stats.bytes_out_total.fetch_add(batch->payload_bytes(), std::memory_order_relaxed);
   if (closing_) {
     ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(close_code(reason_)), to_string(reason_)),
                     beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
+    return;
+  }
+  if (ws_.next_layer().close_sent()) {  // Beast answered the peer's close: nothing may follow
+    ctx_.stats.pushes_dropped_total.fetch_add(queue_.size(), std::memory_order_relaxed);
+    queue_.clear();
+    queued_bytes_ = 0;
     return;
   }
   if (!queue_.empty()) do_write();
@@ -190,13 +200,13 @@ void websocket_session::start_close(close_reason reason) {
   closing_ = true;
   reason_ = reason;
   // Keep only the frame being written; the rest will never be sent.
-  auto keep = writing_ ? 1u : 0u;
+  auto keep = writing();
   ctx_.stats.pushes_dropped_total.fetch_add(queue_.size() - keep, std::memory_order_relaxed);
   while (queue_.size() > keep) {
     queued_bytes_ -= queue_.back()->size();
     queue_.pop_back();
   }
-  if (writing_) return;  // on_write starts the close
+  if (batch_) return;  // on_write starts the close
   ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(close_code(reason)), to_string(reason)),
                   beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
 }
@@ -216,15 +226,19 @@ void websocket_session::finish(close_reason reason) {
     ctx_.closes.add({protocol::unix_millis(), conn_id_, remote_, reason, open_for});
   }
   reason_ = reason;
-  // A write in flight still reads its frame: keep that one until on_write.
-  while (queue_.size() > (writing_ ? 1u : 0u)) queue_.pop_back();
+  // A write in flight still reads its frames: keep those until on_write.
+  while (queue_.size() > writing()) queue_.pop_back();
   queued_bytes_ = 0;
   if (connection_) {
     caf::anon_send(connection_, closed_atom::value, static_cast<uint8_t>(reason));
     connection_ = nullptr;  // breaks the session <-> actor cycle
   }
+  close_socket();
+}
+
+void websocket_session::close_socket() {
   beast::error_code ignored;
-  ws_.next_layer().close(ignored);
+  beast::get_lowest_layer(ws_).close(ignored);
 }
 
 }  // namespace parley

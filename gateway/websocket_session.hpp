@@ -6,9 +6,11 @@
 //    max_inflight_frames are with the actor (so a flooding client fills its own TCP window,
 //    not our mailboxes) and resumes on frame_done();
 //  - answers a bare text `ping` with `pong` itself (gateway-style clients);
-//  - queues outgoing frames (shared, never copied) with one write in flight; when the queued
-//    bytes would pass write_queue_limit_bytes the reader is too slow: the queue is dropped
-//    and the socket closed with 1008 after the write in flight;
+//  - queues outgoing messages (shared, never copied) with one write in flight; each write
+//    takes everything queued (up to frame_batch::max_frames) as one gather write of frames it
+//    builds itself (frame_socket keeps Beast's control frames from interleaving); when the
+//    queued bytes would pass write_queue_limit_bytes the reader is too slow: the queue is
+//    dropped and the socket closed with 1008 after the write in flight;
 //  - waits for the next frame with a one-byte read into the session itself, and only then
 //    reads the rest of the message into a heap buffer that is freed again afterwards: an
 //    idle connection holds no read buffer (Beast's async_read would keep ~1.5 KB prepared).
@@ -27,6 +29,8 @@
 #include <boost/beast/websocket/stream.hpp>
 
 #include "actors/connection/connection_sink.hpp"
+#include "gateway/frame_batch.hpp"
+#include "gateway/frame_socket.hpp"
 #include "gateway/gateway_context.hpp"
 
 namespace parley {
@@ -57,11 +61,13 @@ class websocket_session : public connection_sink,
   void queue(frame_ptr frame);
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
+  std::size_t writing() const { return batch_ ? batch_->frames() : 0; }
+  void close_socket();
   void start_close(close_reason reason);
   void on_close(boost::beast::error_code ec);
   void finish(close_reason reason);
 
-  boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+  boost::beast::websocket::stream<frame_socket> ws_;
   boost::beast::flat_buffer buffer_;  // empty between messages
   char first_byte_ = 0;               // where an idle connection waits for its next frame
   gateway_context& ctx_;
@@ -73,13 +79,13 @@ class websocket_session : public connection_sink,
   // almost every connection's queue is empty almost all the time.
   std::list<frame_ptr> queue_;
   std::size_t queued_bytes_ = 0;
+  std::unique_ptr<frame_batch> batch_;  // the write in flight, if any
   uint32_t inflight_ = 0;
   uint32_t pre_app_ = 0;
   std::string pre_user_;
   close_reason reason_ = close_reason::client;
   bool attached_ = false;
   bool reading_ = false;
-  bool writing_ = false;
   bool closing_ = false;
   bool finished_ = false;
 };

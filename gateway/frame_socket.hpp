@@ -1,0 +1,145 @@
+// frame_socket: the TCP socket under a session's Beast WebSocket stream.
+//
+// Beast writes one frame per write operation. To put everything queued for a socket on the
+// wire with one syscall, the session frames its messages itself (server frames are unmasked:
+// a 2-10 byte header before the payload) and writes them in batches with write_frames().
+// Beast still does the handshake, the reads, pings, pongs and the close handshake, and writes
+// through async_write_some. This layer turns every write -- Beast's and the session's -- into
+// one complete net::async_write and runs them strictly one after the other, so bytes of two
+// frames can never interleave on the wire. It also notes when Beast has sent a close frame,
+// after which no data frame may follow.
+//
+// Beast's own operations hold only a weak reference to its stream, which lives inside the
+// session; a write Beast started therefore keeps the session (the owner) alive until it ends.
+// Everything here runs on the socket's strand.
+#pragma once
+
+#include <cassert>
+#include <cstddef>
+#include <memory>
+#include <utility>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/websocket/teardown.hpp>
+
+namespace parley {
+
+class frame_socket {
+ public:
+  using socket_type = boost::asio::ip::tcp::socket;
+  using executor_type = socket_type::executor_type;
+
+  explicit frame_socket(socket_type&& socket) : socket_(std::move(socket)) {}
+
+  executor_type get_executor() noexcept { return socket_.get_executor(); }
+  socket_type& next_layer() noexcept { return socket_; }
+  const socket_type& next_layer() const noexcept { return socket_; }
+
+  void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
+  bool close_sent() const noexcept { return close_sent_; }
+
+  template <class MutableBufferSequence, class ReadHandler>
+  void async_read_some(const MutableBufferSequence& buffers, ReadHandler&& handler) {
+    socket_.async_read_some(buffers, std::forward<ReadHandler>(handler));
+  }
+
+  // Beast's writes: written completely, so Beast never calls again with a remainder.
+  template <class ConstBufferSequence, class WriteHandler>
+  void async_write_some(const ConstBufferSequence& buffers, WriteHandler&& handler) {
+    if (first_byte(buffers) == close_frame_byte) close_sent_ = true;
+    auto keep = owner_.lock();
+    if (!keep) {  // the session is being destroyed: nobody will read the result
+      boost::asio::post(socket_.get_executor(),
+                        [h = std::forward<WriteHandler>(handler)]() mutable {
+                          h(boost::asio::error::operation_aborted, std::size_t{0});
+                        });
+      return;
+    }
+    write_all(buffers, [keep = std::move(keep), h = std::forward<WriteHandler>(handler)](
+                           boost::beast::error_code ec, std::size_t n) mutable { h(ec, n); });
+  }
+
+  // The session's batches of complete frames. The handler must keep the session alive.
+  template <class ConstBufferSequence, class WriteHandler>
+  void write_frames(const ConstBufferSequence& buffers, WriteHandler&& handler) {
+    write_all(buffers, std::forward<WriteHandler>(handler));
+  }
+
+ private:
+  static constexpr int close_frame_byte = 0x88;  // FIN + opcode 8
+
+  struct pending_write {
+    virtual ~pending_write() = default;
+    virtual void start(frame_socket& socket) = 0;
+  };
+
+  template <class Buffers, class Handler>
+  struct pending_write_of final : pending_write {
+    pending_write_of(const Buffers& b, Handler&& h) : buffers(b), handler(std::move(h)) {}
+    void start(frame_socket& socket) override {
+      socket.write_all(buffers, std::move(handler));
+    }
+    Buffers buffers;
+    Handler handler;
+  };
+
+  template <class ConstBufferSequence>
+  static int first_byte(const ConstBufferSequence& buffers) {
+    auto end = boost::asio::buffer_sequence_end(buffers);
+    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != end; ++it) {
+      boost::asio::const_buffer b(*it);
+      if (b.size() > 0) return static_cast<unsigned char>(*static_cast<const char*>(b.data()));
+    }
+    return -1;
+  }
+
+  // At most one write of each kind (Beast's, the session's) is outstanding, so with one in
+  // flight at most one waits.
+  template <class Buffers, class Handler>
+  void write_all(const Buffers& buffers, Handler&& handler) {
+    using handler_type = std::decay_t<Handler>;
+    if (writing_) {
+      assert(!pending_);
+      pending_ = std::make_unique<pending_write_of<Buffers, handler_type>>(
+          buffers, handler_type(std::forward<Handler>(handler)));
+      return;
+    }
+    writing_ = true;
+    boost::asio::async_write(
+        socket_, buffers,
+        [this, h = handler_type(std::forward<Handler>(handler))](boost::beast::error_code ec,
+                                                                 std::size_t n) mutable {
+          // `h` keeps the owner, and so this socket, alive until it has run.
+          writing_ = false;
+          if (auto next = std::move(pending_)) next->start(*this);
+          h(ec, n);
+        });
+  }
+
+  socket_type socket_;
+  std::weak_ptr<void> owner_;
+  std::unique_ptr<pending_write> pending_;
+  bool writing_ = false;
+  bool close_sent_ = false;
+};
+
+// Beast closes the connection through these (found by argument-dependent lookup).
+inline void teardown(boost::beast::role_type role, frame_socket& socket,
+                     boost::beast::error_code& ec) {
+  using boost::beast::websocket::teardown;
+  teardown(role, socket.next_layer(), ec);
+}
+
+template <class TeardownHandler>
+void async_teardown(boost::beast::role_type role, frame_socket& socket,
+                    TeardownHandler&& handler) {
+  using boost::beast::websocket::async_teardown;
+  async_teardown(role, socket.next_layer(), std::forward<TeardownHandler>(handler));
+}
+
+}  // namespace parley
