@@ -2,12 +2,16 @@
 // write. Each frame is a header built here (RFC 6455 5.2, server side: FIN, opcode text, no
 // mask, 7/16/64-bit length) followed by the message's shared payload, which is never copied.
 // With max_frames = 32 a full batch is 64 buffers, which Asio hands to one sendmsg.
+// A batch (~1.4 KB, past glibc's per-thread cache) lives only while its write is in flight;
+// make() reuses batches from a small per-thread free list instead of malloc'ing each one.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/buffer.hpp>
 
@@ -15,6 +19,14 @@ namespace parley {
 
 class frame_batch {
  public:
+  struct recycle {
+    void operator()(frame_batch* batch) const noexcept;
+  };
+  using ptr = std::unique_ptr<frame_batch, recycle>;
+
+  // An empty batch, reused when this thread has one spare.
+  static ptr make();
+
   static constexpr std::size_t max_frames = 32;
   static constexpr std::size_t max_header_bytes = 10;
 
@@ -68,6 +80,40 @@ class frame_batch {
   std::array<boost::asio::const_buffer, 2 * max_frames> buffers_;
   std::size_t frames_ = 0;
   std::size_t payload_bytes_ = 0;
+
+  static constexpr std::size_t max_spares = 64;  // per thread
+  static std::vector<frame_batch*>& spares() {
+    struct pool {
+      std::vector<frame_batch*> batches;
+      ~pool() {
+        for (auto* b : batches) delete b;
+      }
+    };
+    thread_local pool p;
+    return p.batches;
+  }
 };
+
+inline frame_batch::ptr frame_batch::make() {
+  auto& spare = spares();
+  if (spare.empty()) return ptr(new frame_batch);
+  auto* batch = spare.back();
+  spare.pop_back();
+  batch->frames_ = 0;
+  batch->payload_bytes_ = 0;
+  return ptr(batch);
+}
+
+inline void frame_batch::recycle::operator()(frame_batch* batch) const noexcept {
+  auto& spare = spares();
+  if (spare.size() < max_spares) {
+    try {
+      spare.push_back(batch);
+      return;
+    } catch (...) {
+    }
+  }
+  delete batch;
+}
 
 }  // namespace parley

@@ -111,6 +111,7 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
   if (closing_) return do_read();  // drain until the peer answers our close
   if (text == "ping") {
     queue(pong_frame());
+    flush();
     return do_read();
   }
   ++inflight_;
@@ -128,10 +129,24 @@ void websocket_session::frame_done() {
 }
 
 void websocket_session::send(frame_ptr frame) {
-  net::post(ws_.get_executor(),
-            [self = shared_from_this(), frame = std::move(frame)]() mutable {
-              self->queue(std::move(frame));
-            });
+  bool first;
+  {
+    spin_guard guard(inbox_lock_);
+    first = inbox_.empty();
+    inbox_.push_back(std::move(frame));
+  }
+  // One post per burst, not per frame: the strand takes everything that arrived meanwhile.
+  if (first) net::post(ws_.get_executor(), [self = shared_from_this()] { self->take_inbox(); });
+}
+
+void websocket_session::take_inbox() {
+  std::vector<frame_ptr> frames;
+  {
+    spin_guard guard(inbox_lock_);
+    frames.swap(inbox_);
+  }
+  for (auto& frame : frames) queue(std::move(frame));
+  flush();
 }
 
 void websocket_session::queue(frame_ptr frame) {
@@ -146,11 +161,14 @@ void websocket_session::queue(frame_ptr frame) {
   }
   queued_bytes_ += frame->size();
   queue_.push_back(std::move(frame));
-  if (!batch_) do_write();
+}
+
+void websocket_session::flush() {
+  if (!batch_ && !queue_.empty() && !closing_ && !finished_) do_write();
 }
 
 void websocket_session::do_write() {
-  batch_ = std::make_unique<frame_batch>();
+  batch_ = frame_batch::make();
   for (auto it = queue_.begin(); it != queue_.end() && !batch_->full(); ++it) batch_->add(**it);
   ws_.next_layer().write_frames(
       batch_->buffers(),
@@ -158,7 +176,7 @@ void websocket_session::do_write() {
 }
 
 void websocket_session::on_write(beast::error_code ec, std::size_t) {
-  auto batch = std::move(batch_);
+  frame_batch::ptr batch = std::move(batch_);
   if (finished_) {  // finish() kept only the frames of the write that just ended
     queue_.clear();
     queued_bytes_ = 0;

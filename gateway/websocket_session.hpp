@@ -6,6 +6,8 @@
 //    max_inflight_frames are with the actor (so a flooding client fills its own TCP window,
 //    not our mailboxes) and resumes on frame_done();
 //  - answers a bare text `ping` with `pong` itself (gateway-style clients);
+//  - takes frames from actors through a small locked inbox, posting to its strand once per
+//    burst rather than once per frame;
 //  - queues outgoing messages (shared, never copied) with one write in flight; each write
 //    takes everything queued (up to frame_batch::max_frames) as one gather write of frames it
 //    builds itself (frame_socket keeps Beast's control frames from interleaving); when the
@@ -21,6 +23,7 @@
 #include <list>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -32,6 +35,7 @@
 #include "gateway/frame_batch.hpp"
 #include "gateway/frame_socket.hpp"
 #include "gateway/gateway_context.hpp"
+#include "gateway/spin_lock.hpp"
 
 namespace parley {
 
@@ -58,7 +62,9 @@ class websocket_session : public connection_sink,
   void do_read();
   void on_first_byte(boost::beast::error_code ec, std::size_t bytes);
   void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void take_inbox();
   void queue(frame_ptr frame);
+  void flush();
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   std::size_t writing() const { return batch_ ? batch_->frames() : 0; }
@@ -79,7 +85,10 @@ class websocket_session : public connection_sink,
   // almost every connection's queue is empty almost all the time.
   std::list<frame_ptr> queue_;
   std::size_t queued_bytes_ = 0;
-  std::unique_ptr<frame_batch> batch_;  // the write in flight, if any
+  frame_batch::ptr batch_;  // the write in flight, if any
+  // Frames handed over by actors (any thread) since the strand last took them.
+  std::vector<frame_ptr> inbox_;
+  spin_flag inbox_lock_;
   uint32_t inflight_ = 0;
   uint32_t pre_app_ = 0;
   std::string pre_user_;

@@ -29,7 +29,8 @@ TEST(FrameBatch, HeadersUseTheShortestLengthEncoding) {
 
 TEST(FrameBatch, EachFrameIsItsHeaderThenTheSharedPayload) {
   std::string a = "hello", b(300, 'x');
-  frame_batch batch;
+  auto batch_ptr = frame_batch::make();
+  auto& batch = *batch_ptr;
   batch.add(a);
   batch.add(b);
   EXPECT_EQ(batch.frames(), 2u);
@@ -45,7 +46,8 @@ TEST(FrameBatch, EachFrameIsItsHeaderThenTheSharedPayload) {
 
 TEST(FrameBatch, FillsUpAtMaxFrames) {
   std::string p = "x";
-  frame_batch batch;
+  auto batch_ptr = frame_batch::make();
+  auto& batch = *batch_ptr;
   for (std::size_t i = 0; i < frame_batch::max_frames; ++i) {
     EXPECT_FALSE(batch.full());
     batch.add(p);
