@@ -41,7 +41,12 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self, group_setup se
         auto& members = self->state.members;
         if (check_member && !members.contains(sender))
           return group_send_result{result_code::unauthorized, 0};
-        members.for_each([&](const caf::actor& user) { self->send(user, push_atom::value, frame); });
+        // One prebuilt message for every member: CAF shares its content instead of building
+        // a tuple per recipient.
+        auto push = caf::make_message(push_atom::value, frame);
+        members.for_each([&](const caf::actor& user) {
+          user->enqueue(self->ctrl(), caf::make_message_id(), push, self->context());
+        });
         return group_send_result{result_code::ok, static_cast<uint32_t>(members.size())};
       },
       [=](members_atom) { return self->state.members.user_ids(); },
