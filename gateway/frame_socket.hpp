@@ -27,11 +27,13 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/websocket/teardown.hpp>
 
+#include "gateway/connection_socket.hpp"
+
 namespace parley {
 
 class frame_socket {
  public:
-  using socket_type = boost::asio::ip::tcp::socket;
+  using socket_type = connection_socket;
   using executor_type = socket_type::executor_type;
 
   explicit frame_socket(socket_type&& socket) : socket_(std::move(socket)) {}

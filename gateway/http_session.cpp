@@ -21,7 +21,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 
-http_session::http_session(net::ip::tcp::socket&& socket, gateway_context& ctx,
+http_session::http_session(connection_socket&& socket, gateway_context& ctx,
                            std::shared_ptr<const http_router> router)
     : stream_(std::move(socket)), ctx_(ctx), router_(std::move(router)) {
   beast::error_code ec;

@@ -18,6 +18,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "gateway/connection_socket.hpp"
 #include "gateway/gateway_context.hpp"
 #include "gateway/http_router.hpp"
 
@@ -25,7 +26,7 @@ namespace parley {
 
 class http_session : public std::enable_shared_from_this<http_session> {
  public:
-  http_session(boost::asio::ip::tcp::socket&& socket, gateway_context& ctx,
+  http_session(connection_socket&& socket, gateway_context& ctx,
                std::shared_ptr<const http_router> router);
   void run();
 
@@ -38,7 +39,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void reply(api_response res, bool keep_alive);
   void on_write(bool close, boost::beast::error_code ec, std::size_t bytes);
 
-  boost::beast::tcp_stream stream_;
+  http_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   gateway_context& ctx_;

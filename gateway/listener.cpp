@@ -48,7 +48,7 @@ void listener::do_accept() {
                          boost::beast::bind_front_handler(&listener::on_accept, shared_from_this()));
 }
 
-void listener::on_accept(boost::beast::error_code ec, tcp::socket socket) {
+void listener::on_accept(boost::beast::error_code ec, connection_socket socket) {
   if (ec == net::error::operation_aborted) return;  // stop()
   if (ec) {
     // EMFILE and friends: the pending connection stays in the backlog, so an immediate retry

@@ -34,7 +34,7 @@ close_reason reason_of(const beast::error_code& ec) {
 
 }  // namespace
 
-websocket_session::websocket_session(net::ip::tcp::socket&& socket, gateway_context& ctx,
+websocket_session::websocket_session(connection_socket&& socket, gateway_context& ctx,
                                      std::string remote)
     : ws_(std::move(socket)), ctx_(ctx), remote_(std::move(remote)) {}
 

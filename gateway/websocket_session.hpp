@@ -44,7 +44,7 @@ class websocket_session : public connection_sink,
  public:
   using request = boost::beast::http::request<boost::beast::http::string_body>;
 
-  websocket_session(boost::asio::ip::tcp::socket&& socket, gateway_context& ctx,
+  websocket_session(connection_socket&& socket, gateway_context& ctx,
                     std::string remote);
   ~websocket_session() override;
 
@@ -73,7 +73,7 @@ class websocket_session : public connection_sink,
   void on_close(boost::beast::error_code ec);
   void finish(close_reason reason);
 
-  boost::beast::websocket::stream<frame_socket> ws_;
+  boost::beast::websocket::stream<frame_socket, false> ws_;  // no permessage-deflate
   boost::beast::flat_buffer buffer_;  // empty between messages
   char first_byte_ = 0;               // where an idle connection waits for its next frame
   gateway_context& ctx_;
