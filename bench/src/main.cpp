@@ -171,9 +171,10 @@ int main(int argc, char** argv) {
   std::string command = "parley-bench";
   for (auto& a : args) command += " " + a;
   uint32_t processes = o.processes ? o.processes : (o.connections + per_process - 1) / per_process;
-  if (processes > 1 && o.sources.empty()) {
-    std::string list;
-    for (uint32_t i = 0; i < processes; ++i) list += (i ? "," : "") + std::string("127.0.0.") + std::to_string(2 + i % 8);
+  if (o.sources.empty() && o.target.rfind("127.", 0) == 0 &&
+      (o.receive_target.empty() || o.receive_target.rfind("127.", 0) == 0)) {
+    std::string list;  // loopback: spread over 127.0.0.2..9 (see worker::source_for)
+    for (uint32_t i = 0; i < 8; ++i) list += (i ? "," : "") + std::string("127.0.0.") + std::to_string(2 + i);
     args.insert(args.end(), {"--sources", list});
   }
   auto baseline_rss = o.server_pid ? proc_rss_bytes(o.server_pid) : 0;

@@ -14,8 +14,8 @@ std::string usage() {
   --receive-target H:P      node for receivers (pairs, fanout); default: --target
   --connections N           total connections (fanout: group members, senders included)
   --processes P             client processes (default: one per 18,000 connections)
-  --sources A,B,...         source addresses, one per process, cycled (default 127.0.0.2..9
-                            when P > 1)
+  --sources A,B,...         source addresses, cycled per connection (default 127.0.0.2..9
+                            when the targets are on loopback)
   --duration S              seconds of the timed phase (default 10)
   --rate R                  messages per second from all senders; 0 = as fast as acked
   --senders S               fanout: how many members send (default 1)

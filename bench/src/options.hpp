@@ -14,7 +14,7 @@ struct options {
   std::string receive_target;             // receivers' node (pairs/fanout); empty: target
   uint32_t connections = 1000;
   uint32_t processes = 0;                 // 0: one per 18,000 connections
-  std::vector<std::string> sources;       // source addresses, one per process, cycled
+  std::vector<std::string> sources;       // source addresses, cycled per connection
   double duration = 10;                   // seconds of the timed phase
   double rate = 0;                        // messages/s from all senders; 0: as fast as acked
   uint32_t senders = 1;                   // fanout
