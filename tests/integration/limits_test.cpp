@@ -69,6 +69,42 @@ TEST_F(Limits, OversizeFrameClosesWith1009) {
   EXPECT_TRUE(eventually([&] { return stats().closes(close_reason::oversize) == 1; }));
 }
 
+// Beast answers pings itself, through the socket the session writes its frame batches to.
+// With the node's write to a reader stuck half-way (megabytes queued, the reader not
+// reading), the pongs to that reader's pings must wait behind the batch, not land inside it.
+TEST_F(Limits, PongsNeverCutIntoABatchStuckHalfWay) {
+  start([](node_config& c) { c.write_queue_limit_bytes = 64 * 1024 * 1024; });
+  auto alice = user(101, "alice");
+  auto bob = std::make_unique<ws_client>();
+  bob->small_receive_buffer();
+  ASSERT_TRUE(bob->connect(port()));
+  ASSERT_EQ(code_of(bob->login(101, "bob")), 200);
+  const int burst = 2000, ping_every = 50;
+  unsigned pings = 0;
+  auto size_of = [](int i) { return std::size_t(3000 + i % 2000); };
+  for (int i = 0; i < burst; ++i) {
+    json req = {{"seq", "s" + std::to_string(i)}, {"cmd", "sendMessage"},
+                {"data", {{"userID", "bob"}, {"msg", std::string(size_of(i), 'p')},
+                          {"msgID", "p" + std::to_string(i)}}}};
+    alice->send(req.dump());
+  }
+  EXPECT_EQ(code_of(alice->request("ping", json::object(), std::chrono::seconds(20))), 200);
+  // Megabytes wait for bob now; he pings while he reads, so most pings reach the node while
+  // its write to him is blocked in the middle of a batch.
+  for (int i = 0; i < burst; ++i) {
+    if (i % ping_every == 0) {
+      bob->ping("hb" + std::to_string(i));
+      ++pings;
+    }
+    auto m = bob->next_push("msg");
+    ASSERT_TRUE(m) << "message " << i;
+    ASSERT_EQ((*m)["response"]["data"]["msgID"], "p" + std::to_string(i));
+    ASSERT_EQ((*m)["response"]["data"]["msg"].get<std::string>().size(), size_of(i));
+  }
+  EXPECT_EQ(code_of(bob->request("ping")), 200);  // everything before it has been read
+  EXPECT_EQ(bob->pongs(), pings);
+}
+
 TEST_F(Limits, SlowReaderIsClosedWith1008WhileOthersReceiveEverything) {
   start([](node_config& c) { c.write_queue_limit_bytes = 256 * 1024; });
   auto slow = std::make_unique<ws_client>();

@@ -43,7 +43,20 @@ bool ws_client::connect(uint16_t port, const std::string& target, unsigned* stat
                        });
   run_until(done, 10000ms);
   if (status) *status = done ? res.result_int() : 0;
+  ws_->control_callback([this](websocket::frame_type kind, beast::string_view) {
+    if (kind == websocket::frame_type::pong) ++pongs_;
+  });
   return done && !ec;
+}
+
+void ws_client::ping(const std::string& payload) {
+  bool done = false;
+  beast::error_code result;
+  ws_->async_ping(websocket::ping_data(payload.c_str()), [&](beast::error_code ec) {
+    result = ec;
+    done = true;
+  });
+  if (!run_until(done, 10000ms) || result) throw std::runtime_error("ping failed: " + result.message());
 }
 
 void ws_client::start_read() {

@@ -38,6 +38,9 @@ class ws_client {
   void small_receive_buffer() { receive_buffer_ = 4096; }
 
   void send(const std::string& text);
+  // Sends a WebSocket ping control frame; pongs() counts the pongs read since connect.
+  void ping(const std::string& payload);
+  unsigned pongs() const { return pongs_; }
   // The next frame, or nullopt when none arrives in time or the connection closed.
   std::optional<std::string> next_frame(std::chrono::milliseconds timeout = 5000ms);
 
@@ -69,6 +72,7 @@ class ws_client {
   bool reading_ = false;
   bool closed_ = false;
   uint64_t seq_ = 0;
+  unsigned pongs_ = 0;
   int receive_buffer_ = 0;
 };
 
