@@ -55,6 +55,8 @@ node_runtime::node_runtime(node_config config, std::vector<behaviour_spec> extra
   actor_config_ = std::make_unique<caf::actor_system_config>();
   actor_config_->set("scheduler.max-threads", static_cast<size_t>(config_->actor_threads));
   actor_config_->set("logger.verbosity", caf::atom("quiet"));
+  actor_config_->set("work-stealing.relaxed-sleep-duration",
+                     caf::timespan(std::chrono::microseconds(config_->actor_idle_sleep_us)));
   actor_config_->set("scheduler.policy", config_->actor_scheduler == "sharing" ? caf::atom("sharing") : caf::atom("stealing"));
   system_ = std::make_unique<caf::actor_system>(*actor_config_);
   auto behaviours = behaviours::builtin_behaviours();

@@ -34,6 +34,10 @@ struct node_config {
   std::string log_level = "info";
   uint32_t io_threads = 1;
   uint32_t actor_threads = 2;
+  // How long an idle CAF worker sleeps between looks at its queue once it has been idle a
+  // while (CAF's work-stealing "relaxed" sleep, 10 ms by default in CAF). A message that lands
+  // on a sleeping worker waits up to this long; shorter costs idle CPU.
+  uint32_t actor_idle_sleep_us = 1000;
   // CAF scheduler policy: "stealing" (work stealing; idle workers spin-poll before sleeping)
   // or "sharing" (one queue, workers sleep on a condition variable).
   std::string actor_scheduler = "stealing";
