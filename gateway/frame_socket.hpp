@@ -6,8 +6,8 @@
 // Beast still does the handshake, the reads, pings, pongs and the close handshake, and writes
 // through async_write_some. This layer turns every write -- Beast's and the session's -- into
 // one complete net::async_write and runs them strictly one after the other, so bytes of two
-// frames can never interleave on the wire. It also notes when Beast has sent a close frame,
-// after which no data frame may follow.
+// frames can never interleave on the wire. (Once Beast starts a close handshake the stream is
+// no longer `is_open()`, and the session stops writing data frames.)
 //
 // Beast's own operations hold only a weak reference to its stream, which lives inside the
 // session; a write Beast started therefore keeps the session (the owner) alive until it ends.
@@ -43,7 +43,6 @@ class frame_socket {
   const socket_type& next_layer() const noexcept { return socket_; }
 
   void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
-  bool close_sent() const noexcept { return close_sent_; }
 
   template <class MutableBufferSequence, class ReadHandler>
   void async_read_some(const MutableBufferSequence& buffers, ReadHandler&& handler) {
@@ -53,7 +52,6 @@ class frame_socket {
   // Beast's writes: written completely, so Beast never calls again with a remainder.
   template <class ConstBufferSequence, class WriteHandler>
   void async_write_some(const ConstBufferSequence& buffers, WriteHandler&& handler) {
-    if (first_byte(buffers) == close_frame_byte) close_sent_ = true;
     auto keep = owner_.lock();
     if (!keep) {  // the session is being destroyed: nobody will read the result
       boost::asio::post(socket_.get_executor(),
@@ -73,8 +71,6 @@ class frame_socket {
   }
 
  private:
-  static constexpr int close_frame_byte = 0x88;  // FIN + opcode 8
-
   struct pending_write {
     virtual ~pending_write() = default;
     virtual void start(frame_socket& socket) = 0;
@@ -89,16 +85,6 @@ class frame_socket {
     Buffers buffers;
     Handler handler;
   };
-
-  template <class ConstBufferSequence>
-  static int first_byte(const ConstBufferSequence& buffers) {
-    auto end = boost::asio::buffer_sequence_end(buffers);
-    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != end; ++it) {
-      boost::asio::const_buffer b(*it);
-      if (b.size() > 0) return static_cast<unsigned char>(*static_cast<const char*>(b.data()));
-    }
-    return -1;
-  }
 
   // At most one write of each kind (Beast's, the session's) is outstanding, so with one in
   // flight at most one waits.
@@ -127,7 +113,6 @@ class frame_socket {
   std::weak_ptr<void> owner_;
   std::unique_ptr<pending_write> pending_;
   bool writing_ = false;
-  bool close_sent_ = false;
 };
 
 // Beast closes the connection through these (found by argument-dependent lookup).

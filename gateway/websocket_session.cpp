@@ -150,7 +150,7 @@ void websocket_session::take_inbox() {
 }
 
 void websocket_session::queue(frame_ptr frame) {
-  if (closing_ || finished_ || ws_.next_layer().close_sent()) {
+  if (closing_ || finished_ || !ws_.is_open()) {
     ctx_.stats.pushes_dropped_total.fetch_add(1, std::memory_order_relaxed);
     return;
   }
@@ -188,9 +188,7 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
   }
   if (ec) {
     fail(ec, "ws write");
-    ctx_.stats.pushes_dropped_total.fetch_add(queue_.size(), std::memory_order_relaxed);
-    queue_.clear();
-    queued_bytes_ = 0;
+    drop_queued(0);
     return close_socket();  // the pending read fails and finishes the session
   }
   ctx_.stats.frames_out_total.fetch_add(batch->frames(), std::memory_order_relaxed);
@@ -200,13 +198,16 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
                     beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
     return;
   }
-  if (ws_.next_layer().close_sent()) {  // Beast answered the peer's close: nothing may follow
-    ctx_.stats.pushes_dropped_total.fetch_add(queue_.size(), std::memory_order_relaxed);
-    queue_.clear();
-    queued_bytes_ = 0;
-    return;
-  }
+  if (!ws_.is_open()) return drop_queued(0);  // Beast is closing (the peer's close): no data may follow
   if (!queue_.empty()) do_write();
+}
+
+void websocket_session::drop_queued(std::size_t keep) {
+  ctx_.stats.pushes_dropped_total.fetch_add(queue_.size() - keep, std::memory_order_relaxed);
+  while (queue_.size() > keep) {
+    queued_bytes_ -= queue_.back()->size();
+    queue_.pop_back();
+  }
 }
 
 void websocket_session::close(close_reason reason) {
@@ -217,13 +218,7 @@ void websocket_session::start_close(close_reason reason) {
   if (closing_ || finished_) return;
   closing_ = true;
   reason_ = reason;
-  // Keep only the frame being written; the rest will never be sent.
-  auto keep = writing();
-  ctx_.stats.pushes_dropped_total.fetch_add(queue_.size() - keep, std::memory_order_relaxed);
-  while (queue_.size() > keep) {
-    queued_bytes_ -= queue_.back()->size();
-    queue_.pop_back();
-  }
+  drop_queued(writing());  // keep only the frames being written; the rest will never be sent
   if (batch_) return;  // on_write starts the close
   ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(close_code(reason)), to_string(reason)),
                   beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));

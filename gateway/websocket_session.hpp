@@ -68,6 +68,8 @@ class websocket_session : public connection_sink,
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   std::size_t writing() const { return batch_ ? batch_->frames() : 0; }
+  // Drops (and counts) every queued frame but the first `keep`, which a write still reads.
+  void drop_queued(std::size_t keep);
   void close_socket();
   void start_close(close_reason reason);
   void on_close(boost::beast::error_code ec);
