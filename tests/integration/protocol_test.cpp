@@ -171,18 +171,7 @@ TEST_F(Protocol, ActorCountsReturnToZeroAfterClientsLeave) {
   EXPECT_TRUE(no_actors_left());
 }
 
-}  // namespace
-}  // namespace parley::test
-
-namespace parley::test {
-namespace {
-
-class Room : public NodeFixture {
- protected:
-  void SetUp() override { start(); }
-};
-
-TEST_F(Room, SendAllReachesEveryUserOfTheAppAsTheLoggedInSender) {
+TEST_F(Protocol, SendAllReachesEveryUserOfTheAppAsTheLoggedInSender) {
   auto alice = user(101, "alice");
   auto bob = user(101, "bob");
   auto zed = user(102, "zed");
