@@ -25,6 +25,10 @@ using frame_ptr = std::shared_ptr<const std::string>;
 class connection_sink;
 using sink_ptr = std::shared_ptr<connection_sink>;
 
+// One user's sockets, shared by everyone who delivers to that user (actors/user/user_sinks.hpp).
+class user_sinks;
+using user_sinks_ptr = std::shared_ptr<user_sinks>;
+
 class behaviour_registry;
 using registry_ptr = std::shared_ptr<const behaviour_registry>;
 
@@ -78,7 +82,8 @@ struct group_summary {
 using connect_atom = caf::atom_constant<caf::atom("connect")>;
 // session -> connection: (frame_atom, std::string text)
 using frame_atom = caf::atom_constant<caf::atom("frame")>;
-// -> connection | user: (push_atom, frame_ptr)   deliver one encoded frame
+// -> connection | user: (push_atom, frame_ptr)   deliver one encoded frame (most senders
+//    write to user_sinks directly instead)
 using push_atom = caf::atom_constant<caf::atom("push")>;
 // session -> connection: (closed_atom, uint8 close_reason)   the socket is gone; quit
 using closed_atom = caf::atom_constant<caf::atom("closed")>;
@@ -91,13 +96,11 @@ using login_atom = caf::atom_constant<caf::atom("login")>;
 // node -> user: (add_atom, connection, sink_ptr)   attach one more connection
 using add_atom = caf::atom_constant<caf::atom("add")>;
 // behaviour -> user: (join_atom, group) -> bool
-// user -> node: (join_atom, app, group, user_id, user) -> bool
-// node -> group: (join_atom, user_id, user) -> bool (true if newly joined)
+// user -> node: (join_atom, app, group, user_id, user, user_sinks_ptr) -> bool
+// node -> group: (join_atom, user_id, user, user_sinks_ptr) -> bool (true if newly joined)
 using join_atom = caf::atom_constant<caf::atom("join")>;
-// same shapes as join, without the user handle towards node and group -> bool (was member)
+// same shapes as join, without user handle and sinks towards node and group -> bool (was member)
 using leave_atom = caf::atom_constant<caf::atom("leave")>;
-// -> node: (send_user_atom, app, user_id, frame_ptr) -> bool (online)
-using send_user_atom = caf::atom_constant<caf::atom("sendUser")>;
 // -> node: (send_group_atom, app, group, sender user_id, bool check_member, frame_ptr)
 //    -> group_send_result; node -> group: the same without app and group
 using send_group_atom = caf::atom_constant<caf::atom("sendGroup")>;
@@ -129,6 +132,7 @@ using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::frame_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::sink_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::user_sinks_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::registry_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::command)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::command_result)

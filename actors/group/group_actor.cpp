@@ -19,14 +19,15 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self, group_setup se
   self->state.setup = std::move(setup);
   self->set_down_handler([=](caf::down_msg& dm) {
     self->state.members.remove_if(
-        [&](const caf::actor& user) { return user.address() == dm.source; });
+        [&](const group_member& m) { return m.user.address() == dm.source; });
     report_if_empty(self);
   });
   return {
-      [=](join_atom, const std::string& user_id, caf::actor user) {
+      [=](join_atom, const std::string& user_id, caf::actor user, user_sinks_ptr sinks) {
         ++self->state.joins_total;
         bool handle_changed = false;
-        bool added = self->state.members.add(user_id, user, handle_changed);
+        bool added = self->state.members.add(user_id, group_member{user, std::move(sinks)},
+                                             handle_changed);
         if (handle_changed) self->monitor(user);
         if (added) report_if_empty(self);  // reports the size; never empty here
         return added;
@@ -41,12 +42,9 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self, group_setup se
         auto& members = self->state.members;
         if (check_member && !members.contains(sender))
           return group_send_result{result_code::unauthorized, 0};
-        // One prebuilt message for every member: CAF shares its content instead of building
-        // a tuple per recipient.
-        auto push = caf::make_message(push_atom::value, frame);
-        members.for_each([&](const caf::actor& user) {
-          user->enqueue(self->ctrl(), caf::make_message_id(), push, self->context());
-        });
+        size_t sockets = 0;
+        members.for_each([&](const group_member& m) { sockets += m.sinks->deliver(frame); });
+        self->state.setup.stats->pushes_delivered_total.fetch_add(sockets, std::memory_order_relaxed);
         return group_send_result{result_code::ok, static_cast<uint32_t>(members.size())};
       },
       [=](members_atom) { return self->state.members.user_ids(); },

@@ -1,7 +1,8 @@
 // group_actor: one per (appID, group name) with at least one member.
 //
-// Wraps group_members<caf::actor> (members are user actors, watched with monitor). A send
-// fans one shared frame out to every member: one message per member, no copy of the bytes.
+// Wraps group_members<group_member>: each member is a user actor (watched with monitor) and
+// that user's sockets (user_sinks). A send writes one shared frame into every member's
+// sockets from this actor's turn: no CAF message per member, no copy of the bytes.
 // When the last member goes it tells the node (group_idle_atom), which retires it unless a
 // join is already on its way.
 #pragma once
@@ -13,6 +14,7 @@
 #include "actors/group/group_members.hpp"
 #include "actors/messages.hpp"
 #include "actors/stats/node_stats.hpp"
+#include "actors/user/user_sinks.hpp"
 
 namespace parley {
 
@@ -24,9 +26,15 @@ struct group_setup {
   node_stats* stats = nullptr;
 };
 
+struct group_member {
+  caf::actor user;
+  user_sinks_ptr sinks;
+  bool operator==(const group_member& other) const { return user == other.user; }
+};
+
 struct group_state {
   group_setup setup;
-  group_members<caf::actor> members;
+  group_members<group_member> members;
   uint64_t joins_total = 0;
   live_gauge live;
   static inline const char* name = "parley.group";

@@ -22,7 +22,8 @@ void watch(self_ptr self, const caf::actor& child, actor_kind kind, std::string 
 registry_ptr spawn_behaviours(self_ptr self) {
   auto registry = std::make_shared<behaviour_registry>();
   auto& st = self->state;
-  behaviour_context ctx{caf::actor_cast<caf::actor>(self), st.setup.config, st.setup.stats};
+  behaviour_context ctx{caf::actor_cast<caf::actor>(self), st.setup.config, st.setup.stats,
+                        st.directory};
   for (const auto& spec : st.setup.behaviours) {
     auto make = spec.make;
     auto stats = st.setup.stats;
@@ -53,7 +54,8 @@ size_t push_to_app(self_ptr self, uint32_t app_id, const frame_ptr& frame,
     if (user_id == except_user) continue;
     auto user = st.users.find(scoped_key(app_id, user_id));
     if (user == st.users.end()) continue;
-    self->send(user->second.handle, push_atom::value, frame);
+    auto sockets = user->second.sinks->deliver(frame);
+    st.setup.stats->pushes_delivered_total.fetch_add(sockets, std::memory_order_relaxed);
     ++n;
   }
   return n;
@@ -68,6 +70,7 @@ void forget_user(self_ptr self, const std::string& key) {
   auto user_id = key.substr(slash + 1);
   st.watched.erase(it->second.handle.address());
   st.users.erase(it);
+  st.directory->erase(key);
   auto& app = st.app_users[app_id];
   app.erase(user_id);
   if (app.empty()) st.app_users.erase(app_id);
@@ -76,18 +79,19 @@ void forget_user(self_ptr self, const std::string& key) {
     push_to_app(self, app_id, protocol::encode_presence_push("exit", app_id, user_id));
 }
 
-caf::actor user_for_login(self_ptr self, uint32_t app_id, const std::string& user_id) {
+node_state::child& user_for_login(self_ptr self, uint32_t app_id, const std::string& user_id) {
   auto& st = self->state;
   auto key = scoped_key(app_id, user_id);
   auto it = st.users.find(key);
-  if (it != st.users.end()) return it->second.handle;
+  if (it != st.users.end()) return it->second;
+  auto sinks = std::make_shared<user_sinks>();
   auto user = self->spawn(user_actor, user_setup{app_id, user_id, key,
                                                  caf::actor_cast<caf::actor>(self),
-                                                 st.setup.stats});
+                                                 st.setup.stats, sinks});
   watch(self, user, actor_kind::user, key);
-  st.users.emplace(key, node_state::child{user, 0});
+  st.directory->insert(key, sinks);
   st.app_users[app_id].insert(user_id);
-  return user;
+  return st.users.emplace(key, node_state::child{user, 0, 0, std::move(sinks)}).first->second;
 }
 
 caf::actor group_for_join(self_ptr self, uint32_t app_id, const std::string& name) {
@@ -99,7 +103,7 @@ caf::actor group_for_join(self_ptr self, uint32_t app_id, const std::string& nam
                                                     caf::actor_cast<caf::actor>(self),
                                                     st.setup.stats});
   watch(self, group, actor_kind::group, key);
-  st.groups.emplace(key, node_state::child{group, 0});
+  st.groups.emplace(key, node_state::child{group, 0, 0, nullptr});
   return group;
 }
 
@@ -157,14 +161,11 @@ void on_down(self_ptr self, const caf::down_msg& dm) {
 
 }  // namespace
 
-std::string scoped_key(uint32_t app_id, const std::string& id) {
-  return std::to_string(app_id) + "/" + id;
-}
-
 caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup) {
   auto& st = self->state;
   st.live = live_gauge(setup.stats->live(actor_kind::node));
   st.setup = std::move(setup);
+  st.directory = std::make_shared<user_directory>();
   st.registry = spawn_behaviours(self);
   self->set_down_handler([=](caf::down_msg& dm) { on_down(self, dm); });
   // The node going down takes every actor it supervises with it.
@@ -188,30 +189,27 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
       },
       [=](login_atom, uint32_t app_id, const std::string& user_id, const caf::actor& conn,
           const sink_ptr& sink) {
-        auto user = user_for_login(self, app_id, user_id);
-        self->send(user, add_atom::value, conn, sink);
-        ++self->state.users[scoped_key(app_id, user_id)].forwarded;
+        auto& user = user_for_login(self, app_id, user_id);
+        // Deliverable from now on, before the login is answered (see user_sinks.hpp).
+        user.sinks->add(sink);
+        self->send(user.handle, add_atom::value, conn, sink);
+        ++user.forwarded;
         if (self->state.setup.config->presence_pushes)
           push_to_app(self, app_id, protocol::encode_presence_push("enter", app_id, user_id),
                       user_id);
-        return user;
+        return user.handle;
       },
       [=](join_atom, uint32_t app_id, const std::string& group, const std::string& user_id,
-          const caf::actor& user) {
+          const caf::actor& user, const user_sinks_ptr& sinks) {
         auto handle = group_for_join(self, app_id, group);
         ++self->state.groups[scoped_key(app_id, group)].forwarded;
-        return self->delegate(handle, join_atom::value, user_id, user);
+        return self->delegate(handle, join_atom::value, user_id, user, sinks);
       },
       [=](leave_atom, uint32_t app_id, const std::string& group,
           const std::string& user_id) -> caf::result<caf::message> {
         auto handle = find_child(self->state.groups, scoped_key(app_id, group));
         if (!handle) return caf::make_message(false);
         return self->delegate(handle, leave_atom::value, user_id);
-      },
-      [=](send_user_atom, uint32_t app_id, const std::string& user_id, const frame_ptr& frame) {
-        auto user = find_child(self->state.users, scoped_key(app_id, user_id));
-        if (user) self->send(user, push_atom::value, frame);
-        return static_cast<bool>(user);
       },
       [=](send_group_atom, uint32_t app_id, const std::string& group, const std::string& sender,
           bool check_member, const frame_ptr& frame) -> caf::result<caf::message> {

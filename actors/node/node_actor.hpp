@@ -20,6 +20,7 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/node/user_directory.hpp"
 #include "actors/registry/behaviour_registry.hpp"
 #include "actors/stats/node_stats.hpp"
 
@@ -39,12 +40,14 @@ struct node_state {
     caf::actor handle;
     uint64_t forwarded = 0;
     uint32_t size = 0;  // groups: members, as last reported
+    user_sinks_ptr sinks;  // users: their sockets, also in `directory`
   };
   node_setup setup;
   registry_ptr registry;
   uint64_t next_conn = 0;
   std::unordered_map<std::string, caf::actor> connections;       // conn id -> connection
   std::unordered_map<std::string, child> users;                  // user key -> user
+  user_directory_ptr directory;  // user key -> sockets, read by behaviours (see its header)
   std::unordered_map<uint32_t, std::unordered_set<std::string>> app_users;  // app -> user ids
   std::unordered_map<std::string, child> groups;                 // group key -> group
   // what each watched actor is, for down_msg: kind and registry key
@@ -54,8 +57,5 @@ struct node_state {
 };
 
 caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup);
-
-// Registry keys: "<appID>/<id>". User ids and group names may contain '/', the appID not.
-std::string scoped_key(uint32_t app_id, const std::string& id);
 
 }  // namespace parley

@@ -19,12 +19,15 @@ namespace parley {
 
 struct node_config;
 struct node_stats;
+class user_directory;
 
 // What a behaviour actor is given at spawn.
 struct behaviour_context {
   caf::actor node;
   std::shared_ptr<const node_config> config;
   node_stats* stats = nullptr;
+  // Who is online and their sockets; written by the node only (actors/node/user_directory.hpp).
+  std::shared_ptr<const user_directory> users;
 };
 
 using behaviour_factory = std::function<caf::behavior(caf::event_based_actor*, behaviour_context)>;

@@ -7,9 +7,11 @@ namespace {
 
 void forget_connection(caf::stateful_actor<user_state>* self, const caf::actor_addr& gone) {
   auto& conns = self->state.connections;
-  conns.erase(std::remove_if(conns.begin(), conns.end(),
-                             [&](const user_state::attached& c) { return c.connection.address() == gone; }),
-              conns.end());
+  auto it = std::find_if(conns.begin(), conns.end(),
+                         [&](const user_state::attached& c) { return c.connection.address() == gone; });
+  if (it == conns.end()) return;
+  self->state.setup.sinks->remove(it->sink);
+  conns.erase(it);
   if (conns.empty())
     self->send(self->state.setup.node, user_idle_atom::value, self->state.setup.key,
                self->state.added_total);
@@ -24,19 +26,20 @@ caf::behavior user_actor(caf::stateful_actor<user_state>* self, user_setup setup
   auto& st = self->state;
   return {
       [=](add_atom, caf::actor conn, sink_ptr sink) {
+        // The node has put `sink` into the user_sinks already; watch it to take it out.
         self->monitor(conn);
         self->state.connections.push_back({std::move(conn), std::move(sink)});
         ++self->state.added_total;
       },
       [=](push_atom, const frame_ptr& frame) {
         auto& st = self->state;
-        st.setup.stats->pushes_delivered_total.fetch_add(st.connections.size(), std::memory_order_relaxed);
-        for (const auto& c : st.connections) c.sink->send(frame);
+        auto sockets = st.setup.sinks->deliver(frame);
+        st.setup.stats->pushes_delivered_total.fetch_add(sockets, std::memory_order_relaxed);
       },
       [=, &st](join_atom, const std::string& group) {
         st.groups.insert(group);
         return self->delegate(st.setup.node, join_atom::value, st.setup.app_id, group,
-                              st.setup.user_id, caf::actor_cast<caf::actor>(self));
+                              st.setup.user_id, caf::actor_cast<caf::actor>(self), st.setup.sinks);
       },
       [=, &st](leave_atom, const std::string& group) {
         st.groups.erase(group);

@@ -1,9 +1,10 @@
 // user_actor: one per logged-in (appID, userID) on this node.
 //
 // Holds the user's connections (several tabs or devices each get every message) and the
-// groups the user joined. Pushes go straight to each connection's sink (thread-safe, posted
-// to the socket's strand) rather than through the connection actor: one actor hop less per
-// delivery. The connection actor is still watched, and its death detaches the connection. Groups hold user actors, so a push to a group reaches every device.
+// groups the user joined. Their sockets are in a user_sinks that senders write to directly
+// (the node adds each sink at login); this actor watches every connection actor and takes
+// its sink out when it is down. Groups hold the user actor (watched) and its user_sinks, so
+// a push to a group reaches every device without a message to this actor.
 // When its last connection goes it tells the node (user_idle_atom); the node retires it
 // unless a login is already on its way to it (see node_actor.hpp).
 #pragma once
@@ -17,6 +18,7 @@
 #include "actors/connection/connection_sink.hpp"
 #include "actors/messages.hpp"
 #include "actors/stats/node_stats.hpp"
+#include "actors/user/user_sinks.hpp"
 
 namespace parley {
 
@@ -26,6 +28,7 @@ struct user_setup {
   std::string key;  // the node's registry key
   caf::actor node;
   node_stats* stats = nullptr;
+  user_sinks_ptr sinks;  // shared with the node's user_directory and the user's groups
 };
 
 struct user_state {

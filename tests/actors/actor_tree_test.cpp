@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <thread>
 
 #include "actors/behaviours/builtin.hpp"
 #include "actors/group/group_actor.hpp"
@@ -163,36 +164,51 @@ TEST_F(ActorTree, RapidReloginNeverLosesTheUser) {
 
 TEST_F(ActorTree, GroupKeepsAUserWhoseActorWasReplaced) {
   // A quick reconnect can give a user a new user actor while the group still holds the old
-  // one. The new join must replace the handle, so the old actor's death does not remove the
-  // user. Stand-in user actors count the pushes they get.
-  auto pushes = std::make_shared<std::atomic<int>>(0);
-  auto stand_in = [pushes](caf::event_based_actor*) {
-    return caf::behavior{[pushes](push_atom, const frame_ptr&) { ++*pushes; }};
+  // one. The new join must replace the handle (actor and sockets), so the old actor's death
+  // does not remove the user and sends reach the new sockets only. Stand-in user actors do
+  // nothing; each has its own user_sinks with one recording socket.
+  auto stand_in = [](caf::event_based_actor*) { return caf::behavior{[](shutdown_atom) {}}; };
+  struct member {
+    caf::actor actor;
+    std::shared_ptr<recording_sink> socket = std::make_shared<recording_sink>();
+    user_sinks_ptr sinks = std::make_shared<user_sinks>();
   };
-  auto old_user = system_->spawn(stand_in);
-  auto new_user = system_->spawn(stand_in);
+  member old_user{system_->spawn(stand_in)}, new_user{system_->spawn(stand_in)};
+  old_user.sinks->add(old_user.socket);
+  new_user.sinks->add(new_user.socket);
   auto group = system_->spawn(group_actor, group_setup{101, "g", "101/g", node_, &stats_});
   caf::scoped_actor self{*system_};
-  auto join = [&](const caf::actor& user) {
+  auto join = [&](const member& m) {
     bool added = false;
-    self->request(group, caf::infinite, join_atom::value, std::string("alice"), user)
+    self->request(group, caf::infinite, join_atom::value, std::string("alice"), m.actor, m.sinks)
         .receive([&](bool a) { added = a; }, [](caf::error&) {});
     return added;
   };
+  auto send = [&](int n) {
+    group_send_result sent;
+    self->request(group, caf::infinite, send_group_atom::value, std::string("bob"), false,
+                  std::make_shared<const std::string>(json{{"n", n}}.dump()))
+        .receive([&](group_send_result& r) { sent = r; }, [](caf::error&) {});
+    return sent.recipients;
+  };
   EXPECT_TRUE(join(old_user));
   EXPECT_FALSE(join(new_user));  // alice was a member already: a new handle, not a new member
-  self->send_exit(old_user, caf::exit_reason::user_shutdown);
-  group_send_result sent;
-  ASSERT_TRUE(test::eventually([&] {
-    // Probe until the group has processed the old actor's down_msg (its size report says 1
-    // either way, so look at deliveries instead): a send must reach the new actor.
-    self->request(group, caf::infinite, send_group_atom::value, std::string("bob"), false,
-                  std::make_shared<const std::string>("x"))
-        .receive([&](group_send_result& r) { sent = r; }, [](caf::error&) {});
-    return sent.recipients == 1 && *pushes >= 3;
-  }));
+  EXPECT_EQ(send(1), 1u);
+  self->send_exit(old_user.actor, caf::exit_reason::user_shutdown);
+  // Probe until the group has processed the old actor's down_msg (its size report says 1
+  // either way, so look at deliveries instead).
+  for (int n = 2; n < 50; ++n) {
+    ASSERT_EQ(send(n), 1u) << "alice left the group with her old actor";
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  for (int n = 1; n < 50; ++n) {
+    auto f = new_user.socket->next();
+    ASSERT_TRUE(f);
+    EXPECT_EQ((*f)["n"], n);
+  }
+  EXPECT_FALSE(old_user.socket->next(std::chrono::milliseconds(50)));
   self->send_exit(group, caf::exit_reason::user_shutdown);
-  self->send_exit(new_user, caf::exit_reason::user_shutdown);
+  self->send_exit(new_user.actor, caf::exit_reason::user_shutdown);
 }
 
 TEST_F(ActorTree, LoginTimeoutClosesAnonymousConnection) {

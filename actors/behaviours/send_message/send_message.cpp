@@ -1,15 +1,19 @@
 // sendMessage: {userID, type, msg, msgID} -> {msgID, delivered}. Pushes `msg` to every
-// connection of that user in the sender's appID. `delivered` is false when the user is not
-// online on this node (no offline store yet: the message is dropped and the sender told so).
+// connection of that user in the sender's appID. `delivered` is false when the user has no
+// connection on this node (no offline store yet: the message is dropped and the sender told
+// so). The recipient's sockets come from the node's user_directory: no round trip through
+// the node actor or the user actor.
 #include "actors/behaviours/behaviour_helpers.hpp"
 #include "actors/behaviours/builtin.hpp"
 #include "actors/behaviours/outgoing_message.hpp"
+#include "actors/node/user_directory.hpp"
+#include "actors/stats/node_stats.hpp"
 #include "config/node_config.hpp"
 
 namespace parley::behaviours {
 namespace {
 
-caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
+caf::behavior make(caf::event_based_actor*, behaviour_context ctx) {
   auto outgoing = std::make_shared<outgoing_messages>(std::chrono::seconds(ctx.config->dedup_window));
   return {[=](handle_atom, const command& c) -> caf::result<command_result> {
     std::string target, reason;
@@ -20,11 +24,11 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
     auto p = outgoing->prepare(c, target);
     if (p.duplicate) return reply_ok({{"msgID", p.msg_id}, {"duplicate", true}});
     if (!p.frame) return p.error;
-    auto rp = self->make_response_promise<command_result>();
-    self->request(ctx.node, caf::infinite, send_user_atom::value, c.login->app_id, target, p.frame)
-        .then([=](bool online) mutable { rp.deliver(reply_ok({{"msgID", p.msg_id}, {"delivered", online}})); },
-              [=](caf::error&) mutable { rp.deliver(reply_error(result_code::server_error)); });
-    return rp;
+    size_t sockets = 0;
+    if (auto sinks = ctx.users->find(scoped_key(c.login->app_id, target)))
+      sockets = sinks->deliver(p.frame);
+    ctx.stats->pushes_delivered_total.fetch_add(sockets, std::memory_order_relaxed);
+    return reply_ok({{"msgID", p.msg_id}, {"delivered", sockets > 0}});
   }};
 }
 
