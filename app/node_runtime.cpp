@@ -49,11 +49,17 @@ registry_ptr fetch_registry(caf::actor_system& system, const caf::actor& node) {
 
 }  // namespace
 
+uint32_t actor_threads(const node_config& config) {
+  if (config.actor_threads != 0) return config.actor_threads;
+  auto hardware = std::max(1u, std::thread::hardware_concurrency());
+  return hardware > config.io_threads ? hardware - config.io_threads : 1;
+}
+
 node_runtime::node_runtime(node_config config, std::vector<behaviour_spec> extra)
     : config_(std::make_shared<const node_config>(std::move(config))) {
   log::init(config_->log_level);
   actor_config_ = std::make_unique<caf::actor_system_config>();
-  actor_config_->set("scheduler.max-threads", static_cast<size_t>(config_->actor_threads));
+  actor_config_->set("scheduler.max-threads", static_cast<size_t>(actor_threads(*config_)));
   actor_config_->set("logger.verbosity", caf::atom("quiet"));
   actor_config_->set("work-stealing.relaxed-sleep-duration",
                      caf::timespan(std::chrono::microseconds(config_->actor_idle_sleep_us)));
@@ -70,7 +76,8 @@ node_runtime::node_runtime(node_config config, std::vector<behaviour_spec> extra
   add_system_routes(*router, *gateway_);
   add_static_files(*router, *gateway_);
   listener_ = std::make_shared<listener>(ioc_, *gateway_, router);
-  log::node()->info("node={} behaviours={}", node_id, gateway_->registry->size());
+  log::node()->info("node={} behaviours={} io_threads={} actor_threads={}", node_id,
+                    gateway_->registry->size(), config_->io_threads, actor_threads(*config_));
 }
 
 bool node_runtime::start(std::string& error) {

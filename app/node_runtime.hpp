@@ -23,6 +23,9 @@ namespace parley {
 struct gateway_context;
 class listener;
 
+// The CAF worker count for `config` (resolves actor_threads = 0, see node_config.hpp).
+uint32_t actor_threads(const node_config& config);
+
 class node_runtime {
  public:
   // `extra` behaviours are registered after the built-in ones.

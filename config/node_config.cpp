@@ -93,7 +93,7 @@ config_result from_json(const json& j) {
       !read_uint(j, "max_inflight_frames", c.max_inflight_frames, 1, 65536, e) ||
       !read_uint(j, "dedup_window", c.dedup_window, 0, 7 * 86400, e) ||
       !read_uint(j, "io_threads", c.io_threads, 1, 256, e) ||
-      !read_uint(j, "actor_threads", c.actor_threads, 1, 256, e) ||
+      !read_uint(j, "actor_threads", c.actor_threads, 0, 256, e) ||
       !read_uint(j, "actor_idle_sleep_us", c.actor_idle_sleep_us, 50, 1000000, e) ||
       !read_uint(j, "shutdown_grace", c.shutdown_grace, 0, 60, e))
     return r;

@@ -33,7 +33,9 @@ struct node_config {
   std::vector<std::string> allowed_origins;  // empty: any Origin
   std::string log_level = "info";
   uint32_t io_threads = 1;
-  uint32_t actor_threads = 2;
+  // CAF scheduler threads; 0: one per hardware thread left after io_threads (at least 1).
+  // More threads than cores only add polling and context switches (see docs/tuning.md).
+  uint32_t actor_threads = 0;
   // How long an idle CAF worker sleeps between looks at its queue once it has been idle a
   // while (CAF's work-stealing "relaxed" sleep, 10 ms by default in CAF). A message that lands
   // on a sleeping worker waits up to this long; shorter costs idle CPU.

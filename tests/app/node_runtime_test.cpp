@@ -1,0 +1,27 @@
+// node_runtime: settings the runtime resolves from the config.
+#include "app/node_runtime.hpp"
+
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace parley {
+namespace {
+
+TEST(NodeRuntime, ActorThreadsDefaultToTheCoresTheIoThreadsLeave) {
+  auto hardware = std::max(1u, std::thread::hardware_concurrency());
+  node_config config;
+  ASSERT_EQ(config.actor_threads, 0u);  // the default: automatic
+  config.io_threads = 1;
+  EXPECT_EQ(actor_threads(config), hardware > 1 ? hardware - 1 : 1);
+  config.io_threads = hardware;  // nothing left: still one worker
+  EXPECT_EQ(actor_threads(config), 1u);
+  config.actor_threads = 7;  // set explicitly: taken as is
+  EXPECT_EQ(actor_threads(config), 7u);
+  auto parsed = parse_config({"--actor-threads", "0"});
+  ASSERT_TRUE(parsed.config) << parsed.error;
+  EXPECT_EQ(parsed.config->actor_threads, 0u);
+}
+
+}  // namespace
+}  // namespace parley
