@@ -89,8 +89,10 @@ using push_atom = caf::atom_constant<caf::atom("push")>;
 using closed_atom = caf::atom_constant<caf::atom("closed")>;
 // -> connection: (close_atom, uint8 close_reason)   close the socket with that reason
 using close_atom = caf::atom_constant<caf::atom("close")>;
-// connection -> itself: (tick_atom)   check login and heartbeat deadlines
+// deadline wheel -> connection: (tick_atom)   check login and heartbeat deadlines
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+// connection -> deadline wheel: (at_atom, int64 steady-clock ns, actor_addr)   tick me then
+using at_atom = caf::atom_constant<caf::atom("at")>;
 // behaviour -> node: (login_atom, app, user_id, connection, sink_ptr) -> caf::actor user
 using login_atom = caf::atom_constant<caf::atom("login")>;
 // node -> user: (add_atom, connection, sink_ptr)   attach one more connection

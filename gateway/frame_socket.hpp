@@ -6,7 +6,8 @@
 // Beast still does the handshake, the reads, pings, pongs and the close handshake, and writes
 // through async_write_some. This layer turns every write -- Beast's and the session's -- into
 // one complete net::async_write and runs them strictly one after the other, so bytes of two
-// frames can never interleave on the wire. (Once Beast starts a close handshake the stream is
+// frames can never interleave on the wire. A session batch first tries write_now (a plain
+// non-blocking send when nothing is in flight) and only sends what is left asynchronously. (Once Beast starts a close handshake the stream is
 // no longer `is_open()`, and the session stops writing data frames.)
 //
 // Beast's own operations hold only a weak reference to its stream, which lives inside the
@@ -62,6 +63,19 @@ class frame_socket {
     }
     write_all(buffers, [keep = std::move(keep), h = std::forward<WriteHandler>(handler)](
                            boost::beast::error_code ec, std::size_t n) mutable { h(ec, n); });
+  }
+
+  // Writes what the kernel takes right now, if no write is in flight: the bytes written, 0
+  // when a write is in flight or the socket's buffer is full. Needs a non-blocking socket.
+  // Saves the completion hop of an asynchronous write for the usual case, a socket with
+  // room; the caller writes the rest, if any, with write_frames.
+  template <class ConstBufferSequence>
+  std::size_t write_now(const ConstBufferSequence& buffers, boost::beast::error_code& ec) {
+    ec = {};
+    if (writing_) return 0;
+    auto n = socket_.write_some(buffers, ec);
+    if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) ec = {};
+    return ec ? 0 : n;
   }
 
   // The session's batches of complete frames. The handler must keep the session alive.

@@ -3,6 +3,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/stream_traits.hpp>
@@ -41,6 +42,8 @@ websocket_session::websocket_session(connection_socket&& socket, gateway_context
 websocket_session::~websocket_session() { ctx_.stats.connections.fetch_sub(1); }
 
 void websocket_session::run(request req, uint32_t pre_app, std::string pre_user) {
+  beast::error_code ignored;
+  beast::get_lowest_layer(ws_).non_blocking(true, ignored);  // for frame_socket::write_now
   pre_app_ = pre_app;
   pre_user_ = std::move(pre_user);
   ws_.next_layer().set_owner(weak_from_this());
@@ -168,19 +171,34 @@ void websocket_session::flush() {
 }
 
 void websocket_session::do_write() {
-  batch_ = frame_batch::make();
-  for (auto it = queue_.begin(); it != queue_.end() && !batch_->full(); ++it) batch_->add(**it);
-  ws_.next_layer().write_frames(
-      batch_->buffers(),
-      beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+  while (!queue_.empty()) {
+    batch_ = frame_batch::make();
+    for (auto it = queue_.begin(); it != queue_.end() && !batch_->full(); ++it) batch_->add(**it);
+    // Usually the socket has room: write now, with no completion handler to run later.
+    beast::error_code ec;
+    auto buffers = batch_->buffers();
+    auto n = ws_.next_layer().write_now(buffers, ec);
+    if (!ec && n < net::buffer_size(buffers)) {  // the rest when the socket takes it
+      beast::buffers_suffix<frame_batch::buffers_view> rest(buffers);
+      rest.consume(n);
+      ws_.next_layer().write_frames(
+          rest, beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+      return;
+    }
+    if (!batch_written(ec)) return;
+  }
 }
 
 void websocket_session::on_write(beast::error_code ec, std::size_t) {
+  if (batch_written(ec)) do_write();
+}
+
+bool websocket_session::batch_written(beast::error_code ec) {
   frame_batch::ptr batch = std::move(batch_);
   if (finished_) {  // finish() kept only the frames of the write that just ended
     queue_.clear();
     queued_bytes_ = 0;
-    return;
+    return false;
   }
   for (std::size_t i = 0; i < batch->frames(); ++i) {
     queued_bytes_ -= queue_.front()->size();
@@ -189,17 +207,21 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
   if (ec) {
     fail(ec, "ws write");
     drop_queued(0);
-    return close_socket();  // the pending read fails and finishes the session
+    close_socket();  // the pending read fails and finishes the session
+    return false;
   }
   ctx_.stats.frames_out_total.fetch_add(batch->frames(), std::memory_order_relaxed);
   ctx_.stats.bytes_out_total.fetch_add(batch->payload_bytes(), std::memory_order_relaxed);
   if (closing_) {
     ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(close_code(reason_)), to_string(reason_)),
                     beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
-    return;
+    return false;
   }
-  if (!ws_.is_open()) return drop_queued(0);  // Beast is closing (the peer's close): no data may follow
-  if (!queue_.empty()) do_write();
+  if (!ws_.is_open()) {  // Beast is closing (the peer's close): no data may follow
+    drop_queued(0);
+    return false;
+  }
+  return true;
 }
 
 void websocket_session::drop_queued(std::size_t keep) {

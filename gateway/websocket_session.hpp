@@ -67,6 +67,8 @@ class websocket_session : public connection_sink,
   void flush();
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
+  // Bookkeeping after a batch went out (or failed): true if more data frames may be written.
+  bool batch_written(boost::beast::error_code ec);
   std::size_t writing() const { return batch_ ? batch_->frames() : 0; }
   // Drops (and counts) every queued frame but the first `keep`, which a write still reads.
   void drop_queued(std::size_t keep);

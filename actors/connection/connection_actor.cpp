@@ -120,7 +120,10 @@ void on_tick(self_ptr self) {
     return close_connection(self, close_reason::error, "command timed out");
   }
   auto next = st.login ? idle_deadline : std::min(login_deadline, idle_deadline);
-  self->delayed_send(self, next - now + std::chrono::milliseconds(1), tick_atom::value);
+  self->send(st.setup.deadlines, at_atom::value,
+             static_cast<int64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                      next.time_since_epoch()).count()),
+             self->address());
 }
 
 }  // namespace
@@ -131,7 +134,7 @@ caf::behavior connection_actor(caf::stateful_actor<connection_state>* self,
   st.live = live_gauge(setup.stats->live(actor_kind::connection));
   st.setup = std::move(setup);
   st.connected_at = st.last_activity = clock::now();
-  self->send(self, tick_atom::value);
+  on_tick(self);  // registers the first deadline with the wheel
   return {
       [=](frame_atom, std::string& text) {
         self->state.last_activity = clock::now();

@@ -37,6 +37,7 @@ struct connection_setup {
   std::shared_ptr<const node_config> config;
   node_stats* stats = nullptr;
   std::optional<std::pair<uint32_t, std::string>> preauth;
+  caf::actor deadlines;  // the node's deadline_wheel (actors/deadline)
 };
 
 struct connection_state {

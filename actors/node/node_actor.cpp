@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "actors/connection/connection_actor.hpp"
+#include "actors/deadline/deadline_wheel.hpp"
 #include "actors/group/group_actor.hpp"
 #include "actors/protocol/pushes.hpp"
 #include "actors/user/user_actor.hpp"
@@ -166,6 +167,8 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
   st.live = live_gauge(setup.stats->live(actor_kind::node));
   st.setup = std::move(setup);
   st.directory = std::make_shared<user_directory>();
+  // Linked: it goes down with the node, and the node cannot run without it.
+  st.deadlines = self->spawn<caf::linked>(deadline_wheel, std::chrono::milliseconds(250));
   st.registry = spawn_behaviours(self);
   self->set_down_handler([=](caf::down_msg& dm) { on_down(self, dm); });
   // The node going down takes every actor it supervises with it.
@@ -180,7 +183,8 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
         auto& st = self->state;
         auto conn_id = st.setup.node_id + "-" + std::to_string(++st.next_conn);
         connection_setup cs{conn_id, remote, sink, caf::actor_cast<caf::actor>(self),
-                            st.registry, st.setup.config, st.setup.stats, std::nullopt};
+                            st.registry, st.setup.config, st.setup.stats, std::nullopt,
+                            st.deadlines};
         if (pre_app != 0) cs.preauth.emplace(pre_app, pre_user);
         auto conn = self->spawn(connection_actor, std::move(cs));
         watch(self, conn, actor_kind::connection, conn_id);

@@ -44,6 +44,7 @@ struct node_state {
   };
   node_setup setup;
   registry_ptr registry;
+  caf::actor deadlines;  // wakes connections at their deadlines (actors/deadline)
   uint64_t next_conn = 0;
   std::unordered_map<std::string, caf::actor> connections;       // conn id -> connection
   std::unordered_map<std::string, child> users;                  // user key -> user

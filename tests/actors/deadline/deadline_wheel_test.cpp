@@ -1,0 +1,54 @@
+// deadline_buckets: the wheel's bookkeeping. A tick may come late by up to one resolution,
+// never early, and every entry comes out exactly once.
+#include <gtest/gtest.h>
+
+#include "actors/deadline/deadline_wheel.hpp"
+
+namespace parley {
+namespace {
+
+using clock = deadline_buckets::clock;
+using std::chrono::milliseconds;
+
+TEST(DeadlineBuckets, NothingComesOutBeforeItsDeadline) {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  auto a = sys.spawn([] { return caf::behavior{[](int) {}}; });
+  auto b = sys.spawn([] { return caf::behavior{[](int) {}}; });
+  deadline_buckets buckets(milliseconds(250));
+  auto t0 = clock::time_point(milliseconds(10'000));
+  buckets.add(t0 + milliseconds(100), a.address());  // bucket ending at t0 + 250 ms
+  buckets.add(t0 + milliseconds(250), b.address());  // exactly on a boundary: same bucket
+  EXPECT_EQ(buckets.size(), 2u);
+  EXPECT_TRUE(buckets.take_due(t0).empty());
+  EXPECT_TRUE(buckets.take_due(t0 + milliseconds(249)).empty());
+  auto due = buckets.take_due(t0 + milliseconds(250));
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(due[0], a.address());
+  EXPECT_EQ(due[1], b.address());
+  EXPECT_EQ(buckets.size(), 0u);
+  EXPECT_TRUE(buckets.take_due(t0 + milliseconds(10'000)).empty());  // out exactly once
+  caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(b, caf::exit_reason::user_shutdown);
+}
+
+TEST(DeadlineBuckets, LateTicksTakeEverythingOverdueInOrder) {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  std::vector<caf::actor> actors;
+  deadline_buckets buckets(milliseconds(100));
+  auto t0 = clock::time_point(milliseconds(5'000));
+  for (int i = 0; i < 5; ++i) {
+    actors.push_back(sys.spawn([] { return caf::behavior{[](int) {}}; }));
+    buckets.add(t0 + milliseconds(100 * (5 - i)), actors.back().address());  // added latest first
+  }
+  auto due = buckets.take_due(t0 + milliseconds(350));  // a tick 350 ms late takes the first 3
+  ASSERT_EQ(due.size(), 3u);
+  EXPECT_EQ(due[0], actors[4].address());
+  EXPECT_EQ(due[2], actors[2].address());
+  EXPECT_EQ(buckets.size(), 2u);
+  for (auto& a : actors) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+}
+
+}  // namespace
+}  // namespace parley
