@@ -123,19 +123,20 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
 }
 
 void websocket_session::frame_done() {
-  net::post(ws_.get_executor(), [self = shared_from_this()] {
-    if (self->inflight_ > 0) --self->inflight_;
-    if (!self->reading_ && !self->finished_ && !self->closing_ &&
-        self->inflight_ < self->ctx_.config->max_inflight_frames)
-      self->do_read();
-  });
+  bool first;
+  {
+    spin_guard guard(inbox_lock_);
+    first = inbox_.empty() && inbox_done_ == 0;
+    ++inbox_done_;
+  }
+  if (first) net::post(ws_.get_executor(), [self = shared_from_this()] { self->take_inbox(); });
 }
 
 void websocket_session::send(frame_ptr frame) {
   bool first;
   {
     spin_guard guard(inbox_lock_);
-    first = inbox_.empty();
+    first = inbox_.empty() && inbox_done_ == 0;
     inbox_.push_back(std::move(frame));
   }
   // One post per burst, not per frame: the strand takes everything that arrived meanwhile.
@@ -144,12 +145,19 @@ void websocket_session::send(frame_ptr frame) {
 
 void websocket_session::take_inbox() {
   std::vector<frame_ptr> frames;
+  uint32_t done;
   {
     spin_guard guard(inbox_lock_);
     frames.swap(inbox_);
+    done = inbox_done_;
+    inbox_done_ = 0;
   }
   for (auto& frame : frames) queue(std::move(frame));
   flush();
+  if (done == 0) return;  // replies go out before reading resumes, as they were queued first
+  inflight_ -= std::min(inflight_, done);
+  if (!reading_ && !finished_ && !closing_ && inflight_ < ctx_.config->max_inflight_frames)
+    do_read();
 }
 
 void websocket_session::queue(frame_ptr frame) {

@@ -6,8 +6,9 @@
 //    max_inflight_frames are with the actor (so a flooding client fills its own TCP window,
 //    not our mailboxes) and resumes on frame_done();
 //  - answers a bare text `ping` with `pong` itself (gateway-style clients);
-//  - takes frames from actors through a small locked inbox, posting to its strand once per
-//    burst rather than once per frame;
+//  - takes frames and frame_done() calls from actors through a small locked inbox, posting
+//    to its strand once per burst rather than once per call (a command's reply and its
+//    frame_done() usually share one post);
 //  - queues outgoing messages (shared, never copied) with one write in flight; each write
 //    takes everything queued (up to frame_batch::max_frames) as one gather write of frames it
 //    builds itself (frame_socket keeps Beast's control frames from interleaving); when the
@@ -90,8 +91,10 @@ class websocket_session : public connection_sink,
   std::list<frame_ptr> queue_;
   std::size_t queued_bytes_ = 0;
   frame_batch::ptr batch_;  // the write in flight, if any
-  // Frames handed over by actors (any thread) since the strand last took them.
+  // Frames and frame_done() calls handed over by actors (any thread) since the strand last
+  // took them; guarded by inbox_lock_.
   std::vector<frame_ptr> inbox_;
+  uint32_t inbox_done_ = 0;
   spin_flag inbox_lock_;
   uint32_t inflight_ = 0;
   uint32_t pre_app_ = 0;
