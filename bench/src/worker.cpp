@@ -75,7 +75,7 @@ struct peer {
 class worker {
  public:
   explicit worker(const options& o)
-      : o_(o), stdin_(ioc_, ::dup(STDIN_FILENO)), tick_(ioc_) {
+      : o_(o), stdin_(ioc_, ::dup(STDIN_FILENO)), tick_(ioc_), settle_timer_(ioc_) {
     server_ = endpoint_of(o.target);
     receive_server_ = endpoint_of(o.receive_target.empty() ? o.target : o.receive_target);
     peers_.resize(o.end - o.begin);
@@ -150,15 +150,30 @@ class worker {
     ok ? ++ready_ : ++failed_;
     if (ready_ + failed_ == peers_.size()) {
       connect_seconds_ = std::chrono::duration<double>(clock_type::now() - started_).count();
-      std::cout << "READY " << json{{"ready", ready_}, {"failed", failed_}}.dump() << std::endl;
-      wait_for_go();
+      settle_started_ = clock_type::now();
+      settle();
     } else {
       launch_connections();
     }
   }
 
+  // Setup traffic must not count as the run's: with presence pushes on, 1,000 logins queue
+  // ~500,000 `enter` pushes that the node is still writing when the last login is answered.
+  // Report READY once no frame has arrived for 200 ms (at most 10 s after the last login).
+  void settle() {
+    auto now = clock_type::now();
+    if (now - last_frame_at_ >= std::chrono::milliseconds(200) ||
+        now - settle_started_ >= std::chrono::seconds(10)) {
+      std::cout << "READY " << json{{"ready", ready_}, {"failed", failed_}}.dump() << std::endl;
+      return wait_for_go();
+    }
+    settle_timer_.expires_after(std::chrono::milliseconds(50));
+    settle_timer_.async_wait([this](boost::system::error_code ec) { if (!ec) settle(); });
+  }
+
   // --- frames --------------------------------------------------------------------------
   void on_frame(uint32_t local, const std::string& text) {
+    if (go_at_ == clock_type::time_point{}) last_frame_at_ = clock_type::now();
     if (text.compare(0, 12, "{\"cmd\":\"msg\"") == 0) return on_push(local, text);
     auto& p = peers_[local];
     if (p.awaiting.empty()) return;  // enter/exit pushes
@@ -399,6 +414,7 @@ class worker {
   net::posix::stream_descriptor stdin_;
   net::streambuf stdin_buf_;
   net::steady_timer tick_;
+  net::steady_timer settle_timer_;
   tcp::endpoint server_, receive_server_;
   const std::string no_source_;
   std::vector<peer> peers_;
@@ -408,6 +424,7 @@ class worker {
   uint32_t next_open_ = 0, in_flight_ = 0, ready_ = 0, failed_ = 0, cursor_ = 0;
   double connect_seconds_ = 0;
   clock_type::time_point started_, go_at_{}, stop_at_{}, last_progress_{};
+  clock_type::time_point settle_started_{}, last_frame_at_{};
   uint64_t go_ns_ = 0, last_delivery_ = 0;
   bool sending_ = false, stopping_ = false;
   uint64_t sent_ = 0, acked_ = 0, deliveries_ = 0;
