@@ -82,9 +82,6 @@ struct group_summary {
 using connect_atom = caf::atom_constant<caf::atom("connect")>;
 // session -> connection: (frame_atom, std::string text)
 using frame_atom = caf::atom_constant<caf::atom("frame")>;
-// -> connection | user: (push_atom, frame_ptr)   deliver one encoded frame (most senders
-//    write to user_sinks directly instead)
-using push_atom = caf::atom_constant<caf::atom("push")>;
 // session -> connection: (closed_atom, uint8 close_reason)   the socket is gone; quit
 using closed_atom = caf::atom_constant<caf::atom("closed")>;
 // -> connection: (close_atom, uint8 close_reason)   close the socket with that reason

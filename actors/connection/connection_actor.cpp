@@ -140,10 +140,6 @@ caf::behavior connection_actor(caf::stateful_actor<connection_state>* self,
         self->state.last_activity = clock::now();
         handle_frame(self, std::move(text));
       },
-      [=](push_atom, const frame_ptr& frame) {
-        self->state.setup.stats->pushes_delivered_total.fetch_add(1, std::memory_order_relaxed);
-        self->state.setup.sink->send(frame);
-      },
       [=](close_atom, uint8_t reason) {
         close_connection(self, static_cast<close_reason>(reason), "requested");
       },

@@ -1,6 +1,6 @@
 // group_members: who is in one group, as a plain class with no CAF in it, so membership and
 // fan-out order are unit-tested without an actor system. The group actor wraps it with
-// Handle = caf::actor (the member's user actor).
+// Handle = group_member (the member's user actor and user_sinks).
 //
 // Members are keyed by user id; each has one handle. Joining twice with the same handle is a
 // no-op; joining with a new handle (the user's actor was retired and a new one spawned, e.g.

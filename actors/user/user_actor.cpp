@@ -31,11 +31,6 @@ caf::behavior user_actor(caf::stateful_actor<user_state>* self, user_setup setup
         self->state.connections.push_back({std::move(conn), std::move(sink)});
         ++self->state.added_total;
       },
-      [=](push_atom, const frame_ptr& frame) {
-        auto& st = self->state;
-        auto sockets = st.setup.sinks->deliver(frame);
-        st.setup.stats->pushes_delivered_total.fetch_add(sockets, std::memory_order_relaxed);
-      },
       [=, &st](join_atom, const std::string& group) {
         st.groups.insert(group);
         return self->delegate(st.setup.node, join_atom::value, st.setup.app_id, group,
