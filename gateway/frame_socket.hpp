@@ -7,8 +7,9 @@
 // through async_write_some. This layer turns every write -- Beast's and the session's -- into
 // one complete net::async_write and runs them strictly one after the other, so bytes of two
 // frames can never interleave on the wire. A session batch first tries write_now (a plain
-// non-blocking send when nothing is in flight) and only sends what is left asynchronously. (Once Beast starts a close handshake the stream is
-// no longer `is_open()`, and the session stops writing data frames.)
+// non-blocking send when nothing is in flight) and only sends what is left asynchronously.
+// (Once Beast starts a close handshake the stream is no longer `is_open()`, and the session
+// stops writing data frames.)
 //
 // Beast's own operations hold only a weak reference to its stream, which lives inside the
 // session; a write Beast started therefore keeps the session (the owner) alive until it ends.

@@ -123,23 +123,22 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
 }
 
 void websocket_session::frame_done() {
-  bool first;
-  {
-    spin_guard guard(inbox_lock_);
-    first = inbox_.empty() && inbox_done_ == 0;
-    ++inbox_done_;
-  }
-  if (first) net::post(ws_.get_executor(), [self = shared_from_this()] { self->take_inbox(); });
+  to_inbox([&] { ++inbox_done_; });
 }
 
 void websocket_session::send(frame_ptr frame) {
+  to_inbox([&] { inbox_.push_back(std::move(frame)); });
+}
+
+template <class Add>
+void websocket_session::to_inbox(Add&& add) {
   bool first;
   {
     spin_guard guard(inbox_lock_);
     first = inbox_.empty() && inbox_done_ == 0;
-    inbox_.push_back(std::move(frame));
+    add();
   }
-  // One post per burst, not per frame: the strand takes everything that arrived meanwhile.
+  // One post per burst, not per call: the strand takes everything that arrived meanwhile.
   if (first) net::post(ws_.get_executor(), [self = shared_from_this()] { self->take_inbox(); });
 }
 

@@ -63,6 +63,10 @@ class websocket_session : public connection_sink,
   void do_read();
   void on_first_byte(boost::beast::error_code ec, std::size_t bytes);
   void on_read(boost::beast::error_code ec, std::size_t bytes);
+  // Runs `add` (which puts something into the inbox) under the inbox lock; posts take_inbox
+  // if the inbox was empty. Called from any thread.
+  template <class Add>
+  void to_inbox(Add&& add);
   void take_inbox();
   void queue(frame_ptr frame);
   void flush();
