@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <thread>
 
 #include "actors/behaviours/builtin.hpp"
 #include "actors/group/group_actor.hpp"
@@ -176,8 +175,10 @@ TEST_F(ActorTree, GroupKeepsAUserWhoseActorWasReplaced) {
   member old_user{system_->spawn(stand_in)}, new_user{system_->spawn(stand_in)};
   old_user.sinks->add(old_user.socket);
   new_user.sinks->add(new_user.socket);
-  auto group = system_->spawn(group_actor, group_setup{101, "g", "101/g", node_, &stats_});
   caf::scoped_actor self{*system_};
+  // The group reports to its node (here: this test) after every membership change.
+  auto group = system_->spawn(group_actor, group_setup{101, "g", "101/g",
+                                                       caf::actor_cast<caf::actor>(self), &stats_});
   auto join = [&](const member& m) {
     bool added = false;
     self->request(group, caf::infinite, join_atom::value, std::string("alice"), m.actor, m.sinks)
@@ -195,12 +196,13 @@ TEST_F(ActorTree, GroupKeepsAUserWhoseActorWasReplaced) {
   EXPECT_FALSE(join(new_user));  // alice was a member already: a new handle, not a new member
   EXPECT_EQ(send(1), 1u);
   self->send_exit(old_user.actor, caf::exit_reason::user_shutdown);
-  // Probe until the group has processed the old actor's down_msg (its size report says 1
-  // either way, so look at deliveries instead).
-  for (int n = 2; n < 50; ++n) {
+  // Two size reports: one from the first join, one from handling the old actor's down_msg.
+  // After the second, every send below reaches the group after that down_msg.
+  for (int reports = 0; reports < 2; ++reports)
+    self->receive([](group_size_atom, const std::string&, uint32_t members) { EXPECT_EQ(members, 1u); },
+                  caf::after(std::chrono::seconds(5)) >> [] { ADD_FAILURE() << "no size report"; });
+  for (int n = 2; n < 50; ++n)
     ASSERT_EQ(send(n), 1u) << "alice left the group with her old actor";
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
   for (int n = 1; n < 50; ++n) {
     auto f = new_user.socket->next();
     ASSERT_TRUE(f);
