@@ -71,4 +71,13 @@ void connection::close() {
   ws_.async_close(beast::websocket::close_code::normal, [self = shared_from_this()](beast::error_code) {});
 }
 
+void connection::abort() {
+  auto& sock = ws_.next_layer();
+  if (!sock.is_open()) return;
+  open_ = false;
+  beast::error_code ignored;
+  sock.set_option(net::socket_base::linger(true, 0), ignored);
+  sock.close(ignored);
+}
+
 }  // namespace parley::bench

@@ -395,6 +395,8 @@ class worker {
         {"errors", errors_.to_json()},
     };
     std::cout << "RESULT " << result.dump() << std::endl;
+    for (auto& p : peers_)
+      if (p.conn) p.conn->abort();
     ioc_.stop();
   }
 
