@@ -21,6 +21,8 @@ std::string usage() {
   --senders S               fanout: how many members send (default 1)
   --payload BYTES           message text size (default 64)
   --window W                unacknowledged sends per sender (default 32)
+  --connect-window N        connection attempts (connect + upgrade + login) in flight per
+                            process (default 1024)
   --app APPID               appID to log in to (default 101)
   --secret S                sign login tokens with S (node started with --auth-secret S)
   --churn-rate C            churn: connections opened, logged in and closed per second

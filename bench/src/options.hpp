@@ -22,7 +22,7 @@ struct options {
   uint32_t window = 32;                   // unacknowledged sends per sender
   uint32_t app_id = 101;
   std::string secret;                     // sign login tokens with this (auth on)
-  uint32_t connect_window = 256;          // connection attempts in flight per process
+  uint32_t connect_window = 1024;         // connection attempts in flight per process
   double churn_rate = 200;                // churn: connections opened and closed per second
   double drain = 5;                       // seconds to wait for stragglers after sending stops
   int server_pid = 0;                     // read RSS and CPU of this process
