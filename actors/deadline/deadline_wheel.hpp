@@ -34,7 +34,6 @@ class deadline_buckets {
     auto ticks = when.time_since_epoch() / resolution_;
     if (when.time_since_epoch() % resolution_ != clock::duration::zero()) ++ticks;
     buckets_[ticks].push_back(std::move(who));
-    ++size_;
   }
 
   // Removes and returns every entry whose bucket ended at or before `now`.
@@ -45,16 +44,19 @@ class deadline_buckets {
     for (; it != buckets_.end() && it->first <= last; ++it)
       for (auto& who : it->second) out.push_back(std::move(who));
     buckets_.erase(buckets_.begin(), it);
-    size_ -= out.size();
     return out;
   }
 
-  size_t size() const { return size_; }
+  // Entries waiting (walks the buckets; for tests and diagnostics).
+  size_t size() const {
+    size_t n = 0;
+    for (const auto& bucket : buckets_) n += bucket.second.size();
+    return n;
+  }
 
  private:
   clock::duration resolution_;
   std::map<int64_t, std::vector<caf::actor_addr>> buckets_;
-  size_t size_ = 0;
 };
 
 struct deadline_state {
