@@ -8,6 +8,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include "actors/behaviours/builtin.hpp"
+#include "app/lean_scheduler.hpp"
 #include "actors/node/node_actor.hpp"
 #include "config/logging.hpp"
 #include "gateway/gateway_context.hpp"
@@ -63,7 +64,10 @@ node_runtime::node_runtime(node_config config, std::vector<behaviour_spec> extra
   actor_config_->set("logger.verbosity", caf::atom("quiet"));
   actor_config_->set("work-stealing.relaxed-sleep-duration",
                      caf::timespan(std::chrono::microseconds(config_->actor_idle_sleep_us)));
-  actor_config_->set("scheduler.policy", config_->actor_scheduler == "sharing" ? caf::atom("sharing") : caf::atom("stealing"));
+  if (config_->actor_scheduler == "sharing")
+    actor_config_->set("scheduler.policy", caf::atom("sharing"));
+  else
+    use_lean_scheduler(*actor_config_);  // CAF's work stealing, minus per-turn logger tagging
   system_ = std::make_unique<caf::actor_system>(*actor_config_);
   auto behaviours = behaviours::builtin_behaviours();
   for (auto& b : extra) behaviours.push_back(std::move(b));

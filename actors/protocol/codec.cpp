@@ -53,22 +53,44 @@ decoded decode_request(std::string_view text) {
   return d;
 }
 
+namespace {
+
+void append(std::string& out, const json& value) {
+  out += value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// {"cmd":..,"response":{"code":..,"codeMsg":..,"data":..},"seq":..}, written piece by piece:
+// building the envelope as a json object (initializer lists, a deep copy of `data`, map
+// nodes) cost ~26,000 instructions per reply (callgrind, login replies). The key order is
+// the one nlohmann's std::map objects dump, which clients have always seen.
+std::string envelope(const std::string& seq, const std::string& cmd, int code,
+                     const std::string& code_msg, const json& data) {
+  std::string out;
+  out.reserve(64 + seq.size() + cmd.size() + code_msg.size());
+  out += "{\"cmd\":";
+  append(out, cmd);
+  out += ",\"response\":{\"code\":";
+  out += std::to_string(code);
+  out += ",\"codeMsg\":";
+  append(out, code_msg);
+  out += ",\"data\":";
+  append(out, data);
+  out += "},\"seq\":";
+  append(out, seq);
+  out += '}';
+  return out;
+}
+
+}  // namespace
+
 std::string encode_response(const std::string& seq, const std::string& cmd, result_code code,
                             const std::string& code_msg, const json& data) {
-  json out = {{"seq", seq},
-              {"cmd", cmd},
-              {"response",
-               {{"code", to_int(code)},
-                {"codeMsg", code_msg.empty() ? code_message(code) : code_msg},
-                {"data", data}}}};
-  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+  return envelope(seq, cmd, to_int(code), code_msg.empty() ? code_message(code) : code_msg, data);
 }
 
 std::string encode_push(const std::string& seq, const std::string& cmd, const json& data) {
-  json out = {{"seq", seq},
-              {"cmd", cmd},
-              {"response", {{"code", 200}, {"codeMsg", "Ok"}, {"data", data}}}};
-  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+  static const std::string ok = "Ok";
+  return envelope(seq, cmd, 200, ok, data);
 }
 
 const json* find_field(const json& object, std::string_view key) {

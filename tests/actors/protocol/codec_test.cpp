@@ -78,6 +78,29 @@ TEST(Codec, ResponsesAndPushesHaveTheProtocolShape) {
   EXPECT_EQ(e["response"]["data"]["from"], "carol");
 }
 
+// The envelope is written piece by piece; it must be byte for byte what dumping the same
+// document as a json object gives (clients and parley-bench rely on the key order).
+TEST(Codec, EnvelopesAreByteForByteTheJsonObjectDump) {
+  auto as_object = [](const std::string& seq, const std::string& cmd, int code,
+                      const std::string& msg, const json& data) {
+    json out = {{"seq", seq},
+                {"cmd", cmd},
+                {"response", {{"code", code}, {"codeMsg", msg}, {"data", data}}}};
+    return out.dump(-1, ' ', false, json::error_handler_t::replace);
+  };
+  json nested = {{"b", {1, 2.5, "x\"y"}}, {"a", nullptr}, {"c", {{"z", true}}}};
+  std::string bad = "bad\xff\xfe utf8";
+  EXPECT_EQ(encode_response("7", "login", result_code::ok, "", nested),
+            as_object("7", "login", 200, "Success", nested));
+  EXPECT_EQ(encode_response("", "x", result_code::not_logged_in, "", nullptr),
+            as_object("", "x", 1000, "Not logged in", nullptr));
+  EXPECT_EQ(encode_response("q\"\\\n", bad, result_code::server_error, bad, bad),
+            as_object("q\"\\\n", bad, 1004, bad, bad));
+  EXPECT_EQ(encode_push("m1", "msg", nested), as_object("m1", "msg", 200, "Ok", nested));
+  EXPECT_EQ(encode_push("\u00e9\t", "enter", json::object()),
+            as_object("\u00e9\t", "enter", 200, "Ok", json::object()));
+}
+
 TEST(Codec, MessageTypesAreValidated) {
   std::string reason;
   EXPECT_TRUE(valid_message("text", "hello", reason));
