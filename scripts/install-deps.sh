@@ -9,6 +9,7 @@ packages=(
   libcaf-dev            # CAF 0.17.6, the actor runtime
   libboost-dev          # Boost.Beast / Asio 1.74 (header-only; the rest of libboost-all-dev is not needed)
   nlohmann-json3-dev libspdlog-dev libssl-dev
+  libjemalloc-dev       # the node's allocator (app/CMakeLists.txt)
   libgtest-dev
 )
 
