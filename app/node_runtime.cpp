@@ -8,8 +8,8 @@
 #include <boost/asio/ip/address.hpp>
 
 #include "actors/behaviours/builtin.hpp"
-#include "app/lean_scheduler.hpp"
 #include "actors/node/node_actor.hpp"
+#include "app/lean_scheduler.hpp"
 #include "config/logging.hpp"
 #include "gateway/gateway_context.hpp"
 #include "gateway/listener.hpp"
