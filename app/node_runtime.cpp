@@ -64,6 +64,8 @@ node_runtime::node_runtime(node_config config, std::vector<behaviour_spec> extra
   actor_config_->set("logger.verbosity", caf::atom("quiet"));
   actor_config_->set("work-stealing.relaxed-sleep-duration",
                      caf::timespan(std::chrono::microseconds(config_->actor_idle_sleep_us)));
+  actor_config_->set("work-stealing.moderate-poll-attempts",
+                     static_cast<size_t>(config_->actor_idle_polls));
   if (config_->actor_scheduler == "sharing")
     actor_config_->set("scheduler.policy", caf::atom("sharing"));
   else

@@ -33,6 +33,7 @@ json to_json(const node_config& c) {
       {"io_threads", c.io_threads},
       {"actor_threads", c.actor_threads},
       {"actor_idle_sleep_us", c.actor_idle_sleep_us},
+      {"actor_idle_polls", c.actor_idle_polls},
       {"actor_scheduler", c.actor_scheduler},
       {"shutdown_grace", c.shutdown_grace},
       {"webui_dir", c.webui_dir},
@@ -95,6 +96,7 @@ config_result from_json(const json& j) {
       !read_uint(j, "io_threads", c.io_threads, 1, 256, e) ||
       !read_uint(j, "actor_threads", c.actor_threads, 0, 256, e) ||
       !read_uint(j, "actor_idle_sleep_us", c.actor_idle_sleep_us, 50, 1000000, e) ||
+      !read_uint(j, "actor_idle_polls", c.actor_idle_polls, 0, 100000, e) ||
       !read_uint(j, "shutdown_grace", c.shutdown_grace, 0, 60, e))
     return r;
   for (const auto& id : j.at("app_ids")) {

@@ -40,6 +40,10 @@ struct node_config {
   // while (CAF's work-stealing "relaxed" sleep, 10 ms by default in CAF). A message that lands
   // on a sleeping worker waits up to this long; shorter costs idle CPU.
   uint32_t actor_idle_sleep_us = 1000;
+  // Before that sleep, an idle CAF worker polls its queue this many times 50 us apart (CAF's
+  // work-stealing "moderate" phase: 500 polls, 25 ms, by default in CAF). Each poll is a
+  // context switch that competes with the I/O thread for the cores; see docs/tuning.md.
+  uint32_t actor_idle_polls = 1;
   // CAF scheduler policy: "stealing" (work stealing; idle workers spin-poll before sleeping)
   // or "sharing" (one queue, workers sleep on a condition variable).
   std::string actor_scheduler = "stealing";

@@ -23,5 +23,16 @@ TEST(NodeRuntime, ActorThreadsDefaultToTheCoresTheIoThreadsLeave) {
   EXPECT_EQ(parsed.config->actor_threads, 0u);
 }
 
+TEST(NodeRuntime, HandsTheIdlePollingSettingsToCaf) {
+  node_config config;
+  config.actor_idle_polls = 7;
+  config.actor_idle_sleep_us = 2500;
+  node_runtime runtime(config);
+  const auto& cfg = runtime.system().config();
+  EXPECT_EQ(caf::get_or(cfg, "work-stealing.moderate-poll-attempts", size_t{500}), 7u);
+  EXPECT_EQ(caf::get_or(cfg, "work-stealing.relaxed-sleep-duration", caf::timespan{0}),
+            caf::timespan(std::chrono::microseconds(2500)));
+}
+
 }  // namespace
 }  // namespace parley

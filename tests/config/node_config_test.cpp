@@ -20,6 +20,7 @@ TEST(NodeConfig, DefaultsWithoutArguments) {
   EXPECT_TRUE(r.config->serves_app(12345));
   EXPECT_TRUE(r.config->presence_pushes);
   EXPECT_EQ(r.config->actor_idle_sleep_us, 1000u);
+  EXPECT_EQ(r.config->actor_idle_polls, 1u);
   auto off = parse_config({"--presence-pushes", "false"});
   ASSERT_TRUE(off.config) << off.error;
   EXPECT_FALSE(off.config->presence_pushes);
@@ -81,6 +82,7 @@ TEST(NodeConfig, BadInputIsRefusedWithAReason) {
       {{"--config", "/nonexistent/parley.json"}, "cannot read"},
       {{"--app-ids", "1,x"}, "--app-ids"},
       {{"--actor-idle-sleep-us", "10"}, "actor_idle_sleep_us"},
+      {{"--actor-idle-polls", "100001"}, "actor_idle_polls"},
   };
   for (const auto& c : cases) {
     auto r = parse_config(c.args);
