@@ -75,7 +75,9 @@ node_runtime::node_runtime(node_config config, std::vector<behaviour_spec> extra
   for (auto& b : extra) behaviours.push_back(std::move(b));
   auto node_id = random_node_id();
   node_ = system_->spawn(node_actor, node_setup{config_, &stats_, std::move(behaviours), node_id});
-  gateway_.reset(new gateway_context{*system_, node_, fetch_registry(*system_, node_), config_, stats_, closes_});
+  pings_ = std::make_unique<keepalive>(ioc_, std::chrono::milliseconds(config_->ping_interval * 500));
+  gateway_.reset(new gateway_context{*system_, node_, fetch_registry(*system_, node_), config_,
+                                     stats_, closes_, *pings_});
   auto router = std::make_shared<http_router>(config_->api_key);
   add_user_routes(*router, *gateway_);
   add_group_routes(*router, *gateway_);
@@ -100,6 +102,7 @@ bool node_runtime::start(std::string& error) {
   port_ = listener_->port();
   warn_about_limits(*config_);
   listener_->run();
+  pings_->start();
   for (uint32_t i = 0; i < config_->io_threads; ++i) threads_.emplace_back([this] { ioc_.run(); });
   if (!config_->auth_enabled())
     log::auth()->warn("no auth_secret configured: logins are not checked (demo mode)");
@@ -124,6 +127,7 @@ void node_runtime::shutdown(std::chrono::seconds grace) {
     for (auto& t : threads_) t.join();
     threads_.clear();
   }
+  pings_->stop();  // no thread runs the io_context now
   caf::anon_send_exit(node_, caf::exit_reason::user_shutdown);
   node_ = nullptr;
   system_.reset();  // waits for every actor; sessions still referenced by actors go here

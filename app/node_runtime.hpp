@@ -16,6 +16,7 @@
 #include "actors/registry/behaviour_registry.hpp"
 #include "actors/stats/node_stats.hpp"
 #include "config/node_config.hpp"
+#include "gateway/keepalive.hpp"
 #include "gateway/recent_closes.hpp"
 
 namespace parley {
@@ -55,6 +56,7 @@ class node_runtime {
   std::shared_ptr<const node_config> config_;
   node_stats stats_;
   recent_closes closes_;
+  std::unique_ptr<keepalive> pings_;  // before ioc_: sessions leave it as the io_context goes
   boost::asio::io_context ioc_;
   std::unique_ptr<caf::actor_system_config> actor_config_;
   std::unique_ptr<caf::actor_system> system_;

@@ -8,6 +8,7 @@
 #include "actors/messages.hpp"
 #include "actors/stats/node_stats.hpp"
 #include "config/node_config.hpp"
+#include "gateway/keepalive.hpp"
 #include "gateway/recent_closes.hpp"
 
 namespace parley {
@@ -19,6 +20,7 @@ struct gateway_context {
   std::shared_ptr<const node_config> config;
   node_stats& stats;
   recent_closes& closes;
+  keepalive& pings;  // pings on quiet WebSockets, node-wide
 };
 
 }  // namespace parley

@@ -39,7 +39,10 @@ websocket_session::websocket_session(connection_socket&& socket, gateway_context
                                      std::string remote)
     : ws_(std::move(socket)), ctx_(ctx), remote_(std::move(remote)) {}
 
-websocket_session::~websocket_session() { ctx_.stats.connections.fetch_sub(1); }
+websocket_session::~websocket_session() {
+  ctx_.pings.remove(*this);
+  ctx_.stats.connections.fetch_sub(1);
+}
 
 void websocket_session::run(request req, uint32_t pre_app, std::string pre_user) {
   beast::error_code ignored;
@@ -48,11 +51,10 @@ void websocket_session::run(request req, uint32_t pre_app, std::string pre_user)
   pre_user_ = std::move(pre_user);
   ws_.next_layer().set_owner(weak_from_this());
   const auto& cfg = *ctx_.config;
-  websocket::stream_base::timeout timeouts;
+  websocket::stream_base::timeout timeouts;  // no idle timeout: the keepalive pings
   timeouts.handshake_timeout = std::chrono::seconds(cfg.handshake_timeout);
-  timeouts.idle_timeout = std::chrono::seconds(2 * cfg.ping_interval);  // ping at half
-  timeouts.keep_alive_pings = true;
   ws_.set_option(timeouts);
+  ws_.control_callback([this](websocket::frame_type, beast::string_view) { alive(); });
   ws_.set_option(websocket::stream_base::decorator(
       [](websocket::response_type& res) { res.set(beast::http::field::server, "parley"); }));
   ws_.read_message_max(cfg.max_frame_bytes);
@@ -63,6 +65,7 @@ void websocket_session::run(request req, uint32_t pre_app, std::string pre_user)
 void websocket_session::on_accept(beast::error_code ec) {
   if (ec) return fail(ec, "ws accept");
   ctx_.stats.connections_opened_total.fetch_add(1, std::memory_order_relaxed);
+  ctx_.pings.add(*this);
   caf::anon_send(ctx_.node, connect_atom::value, sink_ptr(shared_from_this()), remote_,
                  pre_app_, pre_user_);
 }
@@ -82,8 +85,35 @@ void websocket_session::attach(caf::actor connection, std::string conn_id) {
   });
 }
 
+void websocket_session::alive() {
+  ctx_.pings.touch(*this);
+  pinged_ = false;
+}
+
+void websocket_session::quiet(uint32_t) {
+  // On the keepalive's thread, under its lock: only hand the check to the strand.
+  if (auto self = weak_from_this().lock())
+    net::post(ws_.get_executor(), [self = std::move(self)] { self->on_quiet(); });
+}
+
+void websocket_session::on_quiet() {
+  if (finished_ || closing_) return;
+  if (!reading_) return alive();  // paused by our own backlog (max_inflight_frames), not silent
+  auto silent = ctx_.pings.silence(*this);  // ticks of ping_interval / 2
+  if (pinged_ && silent >= 5) {
+    log::gateway()->info("no answer to ping conn={} remote={}", conn_id_, remote_);
+    return finish(close_reason::timeout);
+  }
+  if (pinged_ || ping_in_flight_ || silent < 3) return;
+  pinged_ = ping_in_flight_ = true;
+  ws_.async_ping({}, [self = shared_from_this()](beast::error_code) {
+    self->ping_in_flight_ = false;  // a failed ping shows up as a failed read
+  });
+}
+
 void websocket_session::do_read() {
   reading_ = true;
+  alive();
   ws_.async_read_some(net::mutable_buffer(&first_byte_, 1),
                       beast::bind_front_handler(&websocket_session::on_first_byte,
                                                 shared_from_this()));
@@ -91,6 +121,7 @@ void websocket_session::do_read() {
 
 void websocket_session::on_first_byte(beast::error_code ec, std::size_t bytes) {
   if (ec) return on_read(ec, 0);
+  alive();
   if (bytes == 1) {
     *static_cast<char*>(buffer_.prepare(1).data()) = first_byte_;
     buffer_.commit(1);

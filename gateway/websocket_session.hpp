@@ -16,7 +16,10 @@
 //    dropped and the socket closed with 1008 after the write in flight;
 //  - waits for the next frame with a one-byte read into the session itself, and only then
 //    reads the rest of the message into a heap buffer that is freed again afterwards: an
-//    idle connection holds no read buffer (Beast's async_read would keep ~1.5 KB prepared).
+//    idle connection holds no read buffer (Beast's async_read would keep ~1.5 KB prepared);
+//  - is a member of the node's keepalive (gateway/keepalive.hpp) rather than using Beast's
+//    per-stream idle timer: pinged after ping_interval of silence while it waits for a
+//    frame, dropped (close_reason::timeout) when still silent at twice that.
 // It holds one slot of the node's connection gauge from construction to destruction (the
 // slot is reserved before the upgrade, so max_connections is never passed).
 #pragma once
@@ -41,6 +44,7 @@
 namespace parley {
 
 class websocket_session : public connection_sink,
+                          public keepalive::member,
                           public std::enable_shared_from_this<websocket_session> {
  public:
   using request = boost::beast::http::request<boost::beast::http::string_body>;
@@ -57,9 +61,12 @@ class websocket_session : public connection_sink,
   void send(frame_ptr frame) override;
   void frame_done() override;
   void close(close_reason reason) override;
+  void quiet(uint32_t ticks) override;
 
  private:
   void on_accept(boost::beast::error_code ec);
+  void alive();  // a sign of life from the peer, or a read started after a pause
+  void on_quiet();
   void do_read();
   void on_first_byte(boost::beast::error_code ec, std::size_t bytes);
   void on_read(boost::beast::error_code ec, std::size_t bytes);
@@ -108,6 +115,8 @@ class websocket_session : public connection_sink,
   bool reading_ = false;
   bool closing_ = false;
   bool finished_ = false;
+  bool pinged_ = false;        // a keepalive ping went out since the last sign of life
+  bool ping_in_flight_ = false;
 };
 
 }  // namespace parley

@@ -170,6 +170,25 @@ TEST_F(Limits, HeartbeatTimeoutClosesIdleConnections) {
   EXPECT_TRUE(eventually([&] { return stats().closes(close_reason::timeout) == 1; }));
 }
 
+TEST_F(Limits, QuietSocketsArePingedAndDroppedWhenTheyDoNotAnswer) {
+  start([](node_config& c) { c.ping_interval = 1; });  // ticks every 0.5 s
+  auto answering = user(101, "answering");
+  auto silent = user(101, "silent");  // never reads again, so never answers a ping
+  auto started = std::chrono::steady_clock::now();
+  // answering only reads: Beast answers the server's pings with pongs, nothing else is sent.
+  while (std::chrono::steady_clock::now() - started < std::chrono::milliseconds(1500))
+    answering->next_frame(std::chrono::milliseconds(50));
+  // Silence is dropped only at twice ping_interval (2 s after the login at the earliest).
+  EXPECT_EQ(stats().closes(close_reason::timeout), 0u);
+  while (std::chrono::steady_clock::now() - started < std::chrono::milliseconds(4000))
+    answering->next_frame(std::chrono::milliseconds(50));
+  EXPECT_TRUE(eventually([&] { return stats().closes(close_reason::timeout) == 1; }));
+  EXPECT_GE(answering->pings(), 1u);
+  EXPECT_FALSE(answering->closed());
+  EXPECT_EQ(code_of(answering->request("heartbeat")), 200);
+  EXPECT_EQ(stats().connections, 1);
+}
+
 TEST_F(Limits, LoginTimeoutClosesAnonymousConnections) {
   start([](node_config& c) { c.login_timeout = 1; });
   auto anonymous = connect();

@@ -45,6 +45,7 @@ bool ws_client::connect(uint16_t port, const std::string& target, unsigned* stat
   if (status) *status = done ? res.result_int() : 0;
   ws_->control_callback([this](websocket::frame_type kind, beast::string_view) {
     if (kind == websocket::frame_type::pong) ++pongs_;
+    if (kind == websocket::frame_type::ping) ++pings_;  // Beast answers it while reading
   });
   return done && !ec;
 }

@@ -41,6 +41,8 @@ class ws_client {
   // Sends a WebSocket ping control frame; pongs() counts the pongs read since connect.
   void ping(const std::string& payload);
   unsigned pongs() const { return pongs_; }
+  // Pings from the server read since connect (answered with pongs, as a browser does).
+  unsigned pings() const { return pings_; }
   // The next frame, or nullopt when none arrives in time or the connection closed.
   std::optional<std::string> next_frame(std::chrono::milliseconds timeout = 5000ms);
 
@@ -73,6 +75,7 @@ class ws_client {
   bool closed_ = false;
   uint64_t seq_ = 0;
   unsigned pongs_ = 0;
+  unsigned pings_ = 0;
   int receive_buffer_ = 0;
 };
 
