@@ -171,7 +171,10 @@ TEST_F(Limits, HeartbeatTimeoutClosesIdleConnections) {
 }
 
 TEST_F(Limits, QuietSocketsArePingedAndDroppedWhenTheyDoNotAnswer) {
-  start([](node_config& c) { c.ping_interval = 1; });  // ticks every 0.5 s
+  start([](node_config& c) {
+    c.ping_interval = 1;  // ticks every 0.5 s
+    c.io_threads = 2;     // the tick and the sessions' strands on different threads
+  });
   auto answering = user(101, "answering");
   auto silent = user(101, "silent");  // never reads again, so never answers a ping
   auto started = std::chrono::steady_clock::now();
