@@ -1,5 +1,7 @@
 #include "gateway/keepalive.hpp"
 
+#include <vector>
+
 #include <boost/asio/strand.hpp>
 
 namespace parley {
@@ -39,15 +41,16 @@ void keepalive::remove(member& m) {
 
 std::size_t keepalive::sweep() {
   auto now = now_.fetch_add(1, std::memory_order_relaxed) + 1;
-  std::size_t called = 0;
-  std::lock_guard<std::mutex> guard(mutex_);
-  for (auto& m : members_) {
-    auto ticks = now - m.last_tick_.load(std::memory_order_relaxed);
-    if (ticks < 3) continue;
-    m.quiet(ticks);
-    ++called;
+  std::vector<std::shared_ptr<member>> quiet;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    for (auto& m : members_) {
+      if (now - m.last_tick_.load(std::memory_order_relaxed) < 3) continue;
+      if (auto pinned = m.pin()) quiet.push_back(std::move(pinned));
+    }
   }
-  return called;
+  for (auto& m : quiet) m->quiet();
+  return quiet.size();
 }
 
 }  // namespace parley

@@ -11,8 +11,10 @@
 // twice that, give or take half an interval). An active socket costs one relaxed store per
 // read and nothing per tick.
 //
-// Members link themselves in (add) and must unlink (remove) before they are destroyed; the
-// walk holds the same lock, so a member never sees quiet() during or after its destructor.
+// Members link themselves in (add) and must unlink (remove) before they are destroyed. The
+// walk holds the same lock only to pick the quiet members and take a strong reference to
+// each (pin()); quiet() runs after the lock is released, so a sweep over a million sockets
+// never keeps an I/O thread that is destroying a session waiting for all of its posts.
 #pragma once
 
 #include <atomic>
@@ -33,9 +35,12 @@ class keepalive {
                      boost::intrusive::link_mode<boost::intrusive::safe_link>> {
    public:
     virtual ~member() = default;
-    // Called on the ticking thread, under the keepalive's lock, when the member has been
-    // silent for `ticks` ticks (>= 3). Must not block or call back into the keepalive.
-    virtual void quiet(uint32_t ticks) = 0;
+    // A strong reference that keeps the member alive, or null if it is being destroyed.
+    // Called under the keepalive's lock: must not block or call back into the keepalive.
+    virtual std::shared_ptr<member> pin() = 0;
+    // Called on the ticking thread, without the lock, for a member pinned because it has
+    // been silent for at least three ticks.
+    virtual void quiet() = 0;
 
    private:
     friend class keepalive;

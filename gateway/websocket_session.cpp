@@ -90,10 +90,9 @@ void websocket_session::alive() {
   pinged_ = false;
 }
 
-void websocket_session::quiet(uint32_t) {
-  // On the keepalive's thread, under its lock: only hand the check to the strand.
-  if (auto self = weak_from_this().lock())
-    net::post(ws_.get_executor(), [self = std::move(self)] { self->on_quiet(); });
+void websocket_session::quiet() {
+  // On the keepalive's thread: only hand the check to the strand.
+  net::post(ws_.get_executor(), [self = shared_from_this()] { self->on_quiet(); });
 }
 
 void websocket_session::on_quiet() {

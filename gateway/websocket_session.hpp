@@ -61,7 +61,8 @@ class websocket_session : public connection_sink,
   void send(frame_ptr frame) override;
   void frame_done() override;
   void close(close_reason reason) override;
-  void quiet(uint32_t ticks) override;
+  std::shared_ptr<keepalive::member> pin() override { return weak_from_this().lock(); }
+  void quiet() override;
 
  private:
   void on_accept(boost::beast::error_code ec);
