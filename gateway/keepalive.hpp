@@ -64,8 +64,6 @@ class keepalive {
   uint32_t silence(const member& m) const {
     return now() - m.last_tick_.load(std::memory_order_relaxed);
   }
-  uint32_t now() const { return now_.load(std::memory_order_relaxed); }
-  std::chrono::milliseconds tick() const { return tick_; }
 
   // Advances the clock by one tick and calls quiet() on every member silent for >= 3 ticks;
   // returns how many. The timer calls it; tests may too.
@@ -73,6 +71,7 @@ class keepalive {
 
  private:
   void arm();
+  uint32_t now() const { return now_.load(std::memory_order_relaxed); }
 
   std::unique_ptr<boost::asio::steady_timer> timer_;  // on a strand of its own
   std::chrono::milliseconds tick_;
