@@ -69,6 +69,21 @@ struct group_send_result {
   uint32_t recipients = 0;
 };
 
+// What a join or leave answers: ok with `changed` (newly joined / was a member), or a refusal
+// (add_failed past max_groups_per_user or max_groups_per_app).
+struct membership_result {
+  result_code code = result_code::ok;
+  bool changed = false;
+  std::string reason;  // for a refusal
+};
+
+// One page of an app's online user ids, in id order, and how many there are in all.
+struct user_page {
+  std::vector<std::string> users;
+  uint32_t total = 0;
+  std::string next_cursor;  // empty: this was the last page
+};
+
 // One line of the operator console's "top groups" table.
 struct group_summary {
   uint32_t app_id = 0;
@@ -94,18 +109,22 @@ using at_atom = caf::atom_constant<caf::atom("at")>;
 using login_atom = caf::atom_constant<caf::atom("login")>;
 // node -> user: (add_atom, connection, sink_ptr)   attach one more connection
 using add_atom = caf::atom_constant<caf::atom("add")>;
-// behaviour -> user: (join_atom, group) -> bool
-// user -> node: (join_atom, app, group, user_id, user, user_sinks_ptr) -> bool
-// node -> group: (join_atom, user_id, user, user_sinks_ptr) -> bool (true if newly joined)
+// behaviour -> user: (join_atom, group) -> membership_result
+// user -> node: (join_atom, app, group, user_id, user, user_sinks_ptr) -> membership_result
+// node -> group: (join_atom, user_id, user, user_sinks_ptr) -> membership_result
+//   (changed: newly joined). The user actor's group set is the authority on membership: it
+//   answers a repeated join or a leave of a group it is not in by itself.
 using join_atom = caf::atom_constant<caf::atom("join")>;
-// same shapes as join, without user handle and sinks towards node and group -> bool (was member)
+// same shapes as join, without user handle and sinks towards node and group
+//   -> membership_result (changed: was a member)
 using leave_atom = caf::atom_constant<caf::atom("leave")>;
 // -> node: (send_group_atom, app, group, sender user_id, bool check_member, frame_ptr)
 //    -> group_send_result; node -> group: the same without app and group
 using send_group_atom = caf::atom_constant<caf::atom("sendGroup")>;
 // -> node: (send_app_atom, app, frame_ptr) -> uint32 users reached
 using send_app_atom = caf::atom_constant<caf::atom("sendApp")>;
-// -> node: (users_atom, app) -> std::vector<std::string> online user ids
+// -> node: (users_atom, app, cursor, uint32 limit) -> user_page: ids after `cursor` ("" from
+//    the start), at most `limit`, in id order
 using users_atom = caf::atom_constant<caf::atom("users")>;
 // -> node: (online_atom, app, user_id) -> bool
 using online_atom = caf::atom_constant<caf::atom("online")>;
@@ -136,4 +155,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::registry_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::command)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::command_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::group_send_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::membership_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::user_page)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<parley::group_summary>)

@@ -75,7 +75,7 @@ node_runtime::node_runtime(node_config config, std::vector<behaviour_spec> extra
   for (auto& b : extra) behaviours.push_back(std::move(b));
   auto node_id = random_node_id();
   node_ = system_->spawn(node_actor, node_setup{config_, &stats_, std::move(behaviours), node_id});
-  pings_ = std::make_unique<keepalive>(ioc_, std::chrono::milliseconds(config_->ping_interval * 500));
+  pings_ = std::make_unique<keepalive>(*ioc_, std::chrono::milliseconds(config_->ping_interval * 500));
   gateway_.reset(new gateway_context{*system_, node_, fetch_registry(*system_, node_), config_,
                                      stats_, closes_, *pings_});
   auto router = std::make_shared<http_router>(config_->api_key);
@@ -83,7 +83,7 @@ node_runtime::node_runtime(node_config config, std::vector<behaviour_spec> extra
   add_group_routes(*router, *gateway_);
   add_system_routes(*router, *gateway_);
   add_static_files(*router, *gateway_);
-  listener_ = std::make_shared<listener>(ioc_, *gateway_, router);
+  listener_ = std::make_shared<listener>(*ioc_, *gateway_, router);
   log::node()->info("node={} behaviours={} io_threads={} actor_threads={}", node_id,
                     gateway_->registry->size(), config_->io_threads, actor_threads(*config_));
 }
@@ -103,7 +103,7 @@ bool node_runtime::start(std::string& error) {
   warn_about_limits(*config_);
   listener_->run();
   pings_->start();
-  for (uint32_t i = 0; i < config_->io_threads; ++i) threads_.emplace_back([this] { ioc_.run(); });
+  for (uint32_t i = 0; i < config_->io_threads; ++i) threads_.emplace_back([this] { ioc_->run(); });
   if (!config_->auth_enabled())
     log::auth()->warn("no auth_secret configured: logins are not checked (demo mode)");
   if (config_->api_key.empty()) log::auth()->warn("no api_key configured: the HTTP API is open");
@@ -123,15 +123,19 @@ void node_runtime::shutdown(std::chrono::seconds grace) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     if (auto left = stats_.connections.load(); left > 0 && grace.count() > 0)
       log::node()->warn("shutdown: {} connection(s) still open after the grace period", left);
-    ioc_.stop();
+    ioc_->stop();
     for (auto& t : threads_) t.join();
     threads_.clear();
   }
-  pings_->stop();  // no thread runs the io_context now
+  pings_->stop();  // no thread runs the io_context now; the timer goes before it
   caf::anon_send_exit(node_, caf::exit_reason::user_shutdown);
   node_ = nullptr;
+  gateway_->node = nullptr;  // no actor handle may outlive the actor system
+  gateway_->registry = nullptr;
   system_.reset();  // waits for every actor; sessions still referenced by actors go here
   listener_.reset();
+  ioc_.reset();  // sessions held only by pending handlers go here; gateway_ still lives
+  log::flush();
 }
 
 node_runtime::~node_runtime() { shutdown(std::chrono::seconds(0)); }

@@ -53,15 +53,19 @@ class node_runtime {
   void shutdown(std::chrono::seconds grace);
 
  private:
+  // Teardown order (shutdown()): I/O threads joined, keepalive timer gone, actors gone (the
+  // sessions they referenced with them), then the io_context (sessions kept alive only by
+  // pending handlers die here, and read gateway_ and pings_ as they go), and last what they
+  // read. Declared so that the implicit destruction order agrees.
   std::shared_ptr<const node_config> config_;
   node_stats stats_;
   recent_closes closes_;
-  std::unique_ptr<keepalive> pings_;  // before ioc_: sessions leave it as the io_context goes
-  boost::asio::io_context ioc_;
+  std::unique_ptr<gateway_context> gateway_;  // outlives every session
+  std::unique_ptr<keepalive> pings_;          // sessions leave it as they are destroyed
+  std::unique_ptr<boost::asio::io_context> ioc_ = std::make_unique<boost::asio::io_context>();
   std::unique_ptr<caf::actor_system_config> actor_config_;
   std::unique_ptr<caf::actor_system> system_;
   caf::actor node_;
-  std::unique_ptr<gateway_context> gateway_;
   std::shared_ptr<listener> listener_;
   std::vector<std::thread> threads_;
   uint16_t port_ = 0;

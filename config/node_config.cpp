@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/text.hpp"
+
 namespace parley {
 namespace {
 
@@ -27,6 +29,14 @@ json to_json(const node_config& c) {
       {"write_queue_limit_bytes", c.write_queue_limit_bytes},
       {"max_inflight_frames", c.max_inflight_frames},
       {"dedup_window", c.dedup_window},
+      {"dedup_max_per_sender", c.dedup_max_per_sender},
+      {"dedup_max_bytes", c.dedup_max_bytes},
+      {"max_message_bytes", c.max_message_bytes},
+      {"max_groups_per_user", c.max_groups_per_user},
+      {"max_groups_per_app", c.max_groups_per_app},
+      {"behaviour_max_restarts", c.behaviour_max_restarts},
+      {"behaviour_restart_window", c.behaviour_restart_window},
+      {"user_list_page", c.user_list_page},
       {"app_ids", c.app_ids},
       {"allowed_origins", c.allowed_origins},
       {"log_level", c.log_level},
@@ -45,11 +55,8 @@ json to_json(const node_config& c) {
 bool parse_listen(const std::string& text, std::string& host, uint16_t& port) {
   auto colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return false;
-  auto port_text = text.substr(colon + 1);
-  if (!std::all_of(port_text.begin(), port_text.end(), ::isdigit) || port_text.size() > 5)
-    return false;
-  auto value = std::stoul(port_text);
-  if (value > 65535) return false;
+  uint32_t value = 0;
+  if (!parse_uint32(std::string_view(text).substr(colon + 1), value) || value > 65535) return false;
   host = text.substr(0, colon);
   port = static_cast<uint16_t>(value);
   return true;
@@ -93,12 +100,26 @@ config_result from_json(const json& j) {
       !read_uint(j, "write_queue_limit_bytes", c.write_queue_limit_bytes, 1024, big, e) ||
       !read_uint(j, "max_inflight_frames", c.max_inflight_frames, 1, 65536, e) ||
       !read_uint(j, "dedup_window", c.dedup_window, 0, 7 * 86400, e) ||
+      !read_uint(j, "dedup_max_per_sender", c.dedup_max_per_sender, 1, 1'000'000, e) ||
+      !read_uint(j, "dedup_max_bytes", c.dedup_max_bytes, 4096, 0xFFFFFFFFull, e) ||
+      !read_uint(j, "max_message_bytes", c.max_message_bytes, 16, 16u << 20, e) ||
+      !read_uint(j, "max_groups_per_user", c.max_groups_per_user, 1, 1'000'000, e) ||
+      !read_uint(j, "max_groups_per_app", c.max_groups_per_app, 1, 100'000'000, e) ||
+      !read_uint(j, "behaviour_max_restarts", c.behaviour_max_restarts, 0, 1000, e) ||
+      !read_uint(j, "behaviour_restart_window", c.behaviour_restart_window, 1, 3600, e) ||
+      !read_uint(j, "user_list_page", c.user_list_page, 1, 1'000'000, e) ||
       !read_uint(j, "io_threads", c.io_threads, 1, 256, e) ||
       !read_uint(j, "actor_threads", c.actor_threads, 0, 256, e) ||
       !read_uint(j, "actor_idle_sleep_us", c.actor_idle_sleep_us, 50, 1000000, e) ||
       !read_uint(j, "actor_idle_polls", c.actor_idle_polls, 0, 100000, e) ||
       !read_uint(j, "shutdown_grace", c.shutdown_grace, 0, 60, e))
     return r;
+  if (c.max_message_bytes + 1024 > c.write_queue_limit_bytes) {
+    e = "max_message_bytes (" + std::to_string(c.max_message_bytes) +
+        ") must stay at least 1024 below write_queue_limit_bytes (" +
+        std::to_string(c.write_queue_limit_bytes) + "): a push must fit a recipient's queue";
+    return r;
+  }
   for (const auto& id : j.at("app_ids")) {
     auto v = id.get<uint64_t>();
     if (v == 0 || v >= big) {
@@ -167,11 +188,12 @@ bool merge(json& base, const json& layer, const std::string& origin, std::string
 bool flag_value(const json& want, const std::string& flag, const std::string& text,
                 json& out, std::string& error) {
   if (want.is_number_unsigned()) {
-    if (text.empty() || !std::all_of(text.begin(), text.end(), ::isdigit) || text.size() > 12) {
-      error = flag + " expects a non-negative integer, got '" + text + "'";
+    uint64_t value = 0;
+    if (!parse_decimal(text, UINT32_MAX, value)) {
+      error = flag + " expects an integer from 0 to 4294967295, got '" + text + "'";
       return false;
     }
-    out = std::stoull(text);
+    out = value;
     return true;
   }
   if (want.is_array()) {  // comma-separated list

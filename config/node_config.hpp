@@ -29,6 +29,22 @@ struct node_config {
   uint32_t write_queue_limit_bytes = 1024 * 1024;  // per connection; past it: close 1008
   uint32_t max_inflight_frames = 64;  // frames read but not yet handled, per connection
   uint32_t dedup_window = 300;        // seconds a msgID is remembered per sender
+  // De-duplication bounds (actors/dedup/dedup_window.hpp): per sender (appID + userID, or
+  // appID for HTTP callers) and in all, per sending behaviour. Past a bound the oldest
+  // entries go first (a retry of such an old message is delivered again).
+  uint32_t dedup_max_per_sender = 1024;               // entries per sender
+  uint32_t dedup_max_bytes = 64u * 1024 * 1024;       // bytes in all, per behaviour
+  // Largest `msg` text a send accepts (1001 above it). A push must fit into every
+  // recipient's write queue, so this stays well below write_queue_limit_bytes.
+  uint32_t max_message_bytes = 32 * 1024;
+  uint32_t max_groups_per_user = 256;    // groups one user may be in (1006 past it)
+  uint32_t max_groups_per_app = 100000;  // groups with members per appID (1006 past it)
+  // Supervision: a crashed behaviour actor is restarted at most behaviour_max_restarts times
+  // within behaviour_restart_window seconds; past that its cmd answers 1004.
+  uint32_t behaviour_max_restarts = 5;
+  uint32_t behaviour_restart_window = 10;
+  // `users` and /user/list answer at most this many ids per page (limit and cursor).
+  uint32_t user_list_page = 1000;
   std::vector<uint32_t> app_ids;      // served appIDs; empty: any appID from 1 to 2^31-1
   std::vector<std::string> allowed_origins;  // empty: any Origin
   std::string log_level = "info";

@@ -7,6 +7,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/stats/node_stats.hpp"
+#include "config/logging.hpp"
 #include "config/node_config.hpp"
 #include "gateway/keepalive.hpp"
 #include "gateway/recent_closes.hpp"
@@ -21,6 +22,9 @@ struct gateway_context {
   node_stats& stats;
   recent_closes& closes;
   keepalive& pings;  // pings on quiet WebSockets, node-wide
+  // Warnings a remote peer can repeat at will (refused upgrades, slow readers), limited per
+  // remote address.
+  log::throttle warnings{};
 };
 
 }  // namespace parley

@@ -12,6 +12,7 @@
 #include "actors/auth/token.hpp"
 #include "config/logging.hpp"
 #include "gateway/fail.hpp"
+#include "config/text.hpp"
 #include "gateway/url.hpp"
 #include "gateway/websocket_session.hpp"
 
@@ -70,25 +71,23 @@ void http_session::upgrade(request&& req) {
   auto origin = std::string(req[http::field::origin]);
   if (!origin.empty() && !cfg.origin_allowed(origin)) {
     ctx_.stats.upgrades_forbidden_total.fetch_add(1, std::memory_order_relaxed);
-    log::auth()->warn("upgrade refused remote={} origin={}", remote_, origin);
+    warn_throttled(ctx_.warnings, log::auth(), remote_, "upgrade refused remote={} origin={}", remote_, log::safe(origin, 128));
     return reply(json_reply(403, "origin not allowed", nullptr, 403), false);
   }
   uint32_t pre_app = 0;
   std::string pre_user;
   auto params = url::parse_params(query);
   if (cfg.auth_enabled() && params.count("token")) {
-    auto app_text = params["appID"].empty() ? params["appId"] : params["appID"];
-    pre_user = params["userID"].empty() ? params["userId"] : params["userID"];
-    bool numeric = !app_text.empty() && app_text.size() <= 10 &&
-                   app_text.find_first_not_of("0123456789") == std::string::npos;
-    if (numeric) pre_app = static_cast<uint32_t>(std::stoull(app_text));
+    auto app_text = url::param(params, "appID").value_or("");
+    pre_user = url::param(params, "userID").value_or("");
+    bool numeric = parse_uint32(app_text, pre_app);
     auto status = numeric ? auth::verify_token(cfg.auth_secret, pre_app, pre_user, params["token"],
                                                static_cast<int64_t>(std::time(nullptr)))
                           : auth::token_status::malformed;
     if (status != auth::token_status::valid) {
       ctx_.stats.upgrades_forbidden_total.fetch_add(1, std::memory_order_relaxed);
-      log::auth()->warn("upgrade refused remote={} app={} user={} reason=token {}", remote_,
-                        app_text, pre_user, auth::to_string(status));
+      warn_throttled(ctx_.warnings, log::auth(), remote_, "upgrade refused remote={} app={} user={} reason=token {}", remote_,
+           log::safe(app_text, 16), log::safe(pre_user), auth::to_string(status));
       return reply(json_reply(1003, "invalid token", nullptr, 403), false);
     }
   }
@@ -96,8 +95,8 @@ void http_session::upgrade(request&& req) {
   if (ctx_.stats.connections.fetch_add(1) >= static_cast<int64_t>(cfg.max_connections)) {
     ctx_.stats.connections.fetch_sub(1);
     ctx_.stats.upgrades_rejected_total.fetch_add(1, std::memory_order_relaxed);
-    log::gateway()->warn("upgrade refused remote={} reason=max_connections ({})", remote_,
-                         cfg.max_connections);
+    warn_throttled(ctx_.warnings, log::gateway(), remote_, "upgrade refused remote={} reason=max_connections ({})", remote_,
+         cfg.max_connections);
     return reply(json_reply(503, "server full", nullptr, 503), false);
   }
   stream_.expires_never();
@@ -107,7 +106,8 @@ void http_session::upgrade(request&& req) {
 
 void http_session::reply(api_response res, bool keep_alive) {
   auto millis = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
-  log::http()->info("{} {} {} remote={} ms={:.2f}", method_, target_, res.status, remote_, millis);
+  log::http()->info("{} {} {} remote={} ms={:.2f}", log::safe(method_, 16),
+                    log::redact_target(target_), res.status, remote_, millis);
   auto msg = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(res.status), 11);
   msg->set(http::field::server, "parley");
   msg->set(http::field::content_type, res.content_type);

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "config/text.hpp"
+
 namespace parley::url {
 
 std::string decode(std::string_view text) {
@@ -38,6 +40,13 @@ std::map<std::string, std::string> parse_params(std::string_view text) {
     text.remove_prefix(amp + 1);
   }
   return out;
+}
+
+std::optional<std::string> param(const std::map<std::string, std::string>& params,
+                                 std::string_view name) {
+  auto it = find_ignoring_case(params, name);
+  if (it == params.end()) return std::nullopt;
+  return it->second;
 }
 
 std::pair<std::string, std::string> split_target(std::string_view target) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,11 @@ std::string decode(std::string_view text);
 
 // Parses "a=1&b=two" into a map (later keys win). Keys and values are decoded.
 std::map<std::string, std::string> parse_params(std::string_view text);
+
+// The value of `name` in `params`, matched as config/text.hpp's find_ignoring_case does
+// (appID, appId), or std::nullopt.
+std::optional<std::string> param(const std::map<std::string, std::string>& params,
+                                 std::string_view name);
 
 // Splits a request target into path and query.
 std::pair<std::string, std::string> split_target(std::string_view target);

@@ -51,8 +51,11 @@ void websocket_session::run(request req, uint32_t pre_app, std::string pre_user)
   pre_user_ = std::move(pre_user);
   ws_.next_layer().set_owner(weak_from_this());
   const auto& cfg = *ctx_.config;
-  websocket::stream_base::timeout timeouts;  // no idle timeout: the keepalive pings
+  // Every field set: no idle timer and no Beast pings (the node-wide keepalive pings).
+  auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
   timeouts.handshake_timeout = std::chrono::seconds(cfg.handshake_timeout);
+  timeouts.idle_timeout = websocket::stream_base::none();
+  timeouts.keep_alive_pings = false;
   ws_.set_option(timeouts);
   ws_.control_callback([this](websocket::frame_type, beast::string_view) { alive(); });
   ws_.set_option(websocket::stream_base::decorator(
@@ -195,8 +198,8 @@ void websocket_session::queue(frame_ptr frame) {
     return;
   }
   if (queued_bytes_ + frame->size() > ctx_.config->write_queue_limit_bytes) {
-    log::gateway()->warn("slow reader conn={} remote={} queued_bytes={}", conn_id_, remote_,
-                         queued_bytes_);
+    warn_throttled(ctx_.warnings, log::gateway(), remote_,
+                   "slow reader conn={} remote={} queued_bytes={}", conn_id_, remote_, queued_bytes_);
     return start_close(close_reason::slow_reader);
   }
   queued_bytes_ += frame->size();

@@ -1,10 +1,19 @@
 #include "actors/behaviours/outgoing_message.hpp"
 
 #include "actors/behaviours/behaviour_helpers.hpp"
+#include "config/node_config.hpp"
 
 namespace parley::behaviours {
+namespace {
 
-outgoing_messages::outgoing_messages(std::chrono::seconds dedup_window) : seen_(dedup_window) {}
+std::string flight_key(const outgoing_messages::prepared& p) { return p.sender + '\0' + p.msg_id; }
+
+}  // namespace
+
+outgoing_messages::outgoing_messages(const node_config& config)
+    : seen_(std::chrono::seconds(config.dedup_window), config.dedup_max_per_sender,
+            config.dedup_max_bytes),
+      max_message_bytes_(config.max_message_bytes) {}
 
 outgoing_messages::prepared outgoing_messages::prepare(const command& c,
                                                        const std::string& target) {
@@ -17,24 +26,54 @@ outgoing_messages::prepared outgoing_messages::prepare(const command& c,
       !protocol::read_string(data, "msg", m.msg, true, reason) ||
       !protocol::read_string(data, "msgID", m.msg_id, false, reason) ||
       !protocol::valid_message(m.type, m.msg, reason)) {
-    out.error = reply_error(result_code::illegal_parameter, reason);
+    out.answer = reply_error(result_code::illegal_parameter, reason);
     return out;
   }
-  bool given_id = !m.msg_id.empty();
-  if (!given_id) m.msg_id = (c.conn_id.empty() ? "http" : c.conn_id) + "-" + std::to_string(++generated_);
-  out.msg_id = m.msg_id;
-  // HTTP callers share one namespace per app, as the original's Redis key did.
-  auto sender_scope = c.origin == command_origin::http ? std::string("\x01http") : sender_of(c);
-  auto key = std::to_string(c.login->app_id) + "/" + sender_scope + "/" + m.msg_id;
-  if (given_id && !seen_.first_time(key, dedup_window::clock::now())) {
-    out.duplicate = true;
+  if (m.msg.size() > max_message_bytes_) {
+    out.answer = reply_error(result_code::illegal_parameter,
+                             "msg is " + std::to_string(m.msg.size()) + " bytes; at most " +
+                                 std::to_string(max_message_bytes_) + " (max_message_bytes)");
     return out;
+  }
+  if (m.msg_id.size() > max_msg_id_bytes) {
+    out.answer = reply_error(result_code::illegal_parameter, "msgID must be at most 64 bytes");
+    return out;
+  }
+  out.recorded = !m.msg_id.empty();
+  if (!out.recorded)
+    m.msg_id = (c.conn_id.empty() ? "http" : c.conn_id) + "-" + std::to_string(++generated_);
+  out.msg_id = m.msg_id;
+  // HTTP callers share one scope per app, as the original's Redis key did.
+  out.sender = std::to_string(c.login->app_id) + "/" +
+               (c.origin == command_origin::http ? std::string() : sender_of(c));
+  if (out.recorded) {
+    auto now = dedup_window::clock::now();
+    if (const auto* first = seen_.find(out.sender, out.msg_id, now)) {
+      auto replay = nlohmann::json::parse(*first, nullptr, false);
+      replay["duplicate"] = true;
+      out.answer = reply_ok(std::move(replay));
+      return out;
+    }
+    if (!in_flight_.insert(flight_key(out)).second) {
+      out.answer = reply_error(result_code::operation_failed, "a send with this msgID is in progress");
+      return out;
+    }
   }
   m.target = target;
   m.from = sender_of(c);
   m.time_ms = protocol::unix_millis();
   out.frame = protocol::encode_message_push(m);
   return out;
+}
+
+void outgoing_messages::accepted(const prepared& p, const nlohmann::json& data) {
+  if (!p.recorded) return;
+  in_flight_.erase(flight_key(p));
+  seen_.record(p.sender, p.msg_id, data.dump(), dedup_window::clock::now());
+}
+
+void outgoing_messages::rejected(const prepared& p) {
+  if (p.recorded) in_flight_.erase(flight_key(p));
 }
 
 }  // namespace parley::behaviours

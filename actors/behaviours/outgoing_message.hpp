@@ -1,35 +1,58 @@
 // outgoing_message: what sendMessage, sendGroup and sendAll share. Reads {type, msg, msgID}
-// from a command, drops repeats of a msgID by the same sender within dedup_window, and
-// encodes the `msg` push once for all recipients.
+// from a command, checks them (msg at most max_message_bytes, msgID at most 64 bytes),
+// answers a repeated msgID of the same sender from the dedup window, and encodes the `msg`
+// push once for all recipients.
+//
+// A send's life: prepare() -> (deliver) -> accepted() when it was accepted (delivered, or
+// reached a group), or rejected() otherwise. Only accepted sends enter the window, so a
+// retry after a refusal is a new attempt. While a msgID of a sender is being sent (a group
+// send waits for the node), the same msgID is refused with 1009 "in progress": the client
+// retries and then gets the replay.
 #pragma once
 
 #include <chrono>
 #include <memory>
 #include <string>
+#include <unordered_set>
 
 #include "actors/dedup/dedup_window.hpp"
 #include "actors/messages.hpp"
 #include "actors/protocol/pushes.hpp"
 #include "actors/registry/behaviour_registry.hpp"
 
+namespace parley {
+struct node_config;
+}
+
 namespace parley::behaviours {
+
+// Longest msgID accepted (1001 above it).
+constexpr size_t max_msg_id_bytes = 64;
 
 class outgoing_messages {
  public:
-  explicit outgoing_messages(std::chrono::seconds dedup_window);
+  explicit outgoing_messages(const node_config& config);
 
   struct prepared {
     frame_ptr frame;        // null when the command was refused or is a duplicate
-    bool duplicate = false;
     std::string msg_id;
-    command_result error;   // set when frame is null and not duplicate
+    std::string sender;     // the dedup scope: appID/userID, or appID/ for HTTP
+    bool recorded = false;  // a msgID the client chose: accepted() records it
+    command_result answer;  // the refusal, or the replayed duplicate, when frame is null
   };
 
   // `target` is the receiving user or group, as the push's `target` field shows it.
   prepared prepare(const command& c, const std::string& target);
 
+  // The send went out: remembers its result (`data`, which gets duplicate:true on replay).
+  void accepted(const prepared& p, const nlohmann::json& data);
+  // The send was refused or reached nobody: a retry will be a new attempt.
+  void rejected(const prepared& p);
+
  private:
   dedup_window seen_;
+  std::unordered_set<std::string> in_flight_;  // sender + '\0' + msgID
+  uint32_t max_message_bytes_;
   uint64_t generated_ = 0;
 };
 

@@ -23,18 +23,25 @@ void reply(self_ptr self, const std::string& seq, const std::string& cmd, result
   self->state.setup.sink->send(std::make_shared<const std::string>(std::move(text)));
 }
 
-void handle_frame(self_ptr self, std::string text);
+void run_frame(self_ptr self, std::string text);
 
-// One command is finished: let the session read again and run the next deferred frame.
-void command_done(self_ptr self) {
+// Runs deferred frames in arrival order until one goes to a behaviour (the connection is
+// busy again) or none is left. Frames refused on the spot (bad JSON, unknown cmd, not logged
+// in) are answered here one after another, so a refusal never strands the frames behind it.
+void drain(self_ptr self) {
   auto& st = self->state;
-  st.busy = false;
-  st.setup.sink->frame_done();
-  if (!st.deferred.empty()) {
+  while (!st.busy && !st.deferred.empty()) {
     auto next = std::move(st.deferred.front());
     st.deferred.pop_front();
-    handle_frame(self, std::move(next));
+    run_frame(self, std::move(next));
   }
+}
+
+// One command is finished: let the session read again and run what waited behind it.
+void command_done(self_ptr self) {
+  self->state.busy = false;
+  self->state.setup.sink->frame_done();
+  drain(self);
 }
 
 void apply_result(self_ptr self, const protocol::request& req, command_result& result) {
@@ -43,19 +50,27 @@ void apply_result(self_ptr self, const protocol::request& req, command_result& r
     st.login = std::move(result.login);
     st.setup.stats->logins_total.fetch_add(1, std::memory_order_relaxed);
     log::conn()->info("login conn={} app={} user={}", st.setup.conn_id, st.login->app_id,
-                      st.login->user_id);
+                      log::safe(st.login->user_id));
   } else if (result.code != result_code::ok && req.cmd == "login") {
     st.setup.stats->login_failures_total.fetch_add(1, std::memory_order_relaxed);
   }
   reply(self, req.seq, req.cmd, result.code, result.code_msg, result.data);
 }
 
+// A frame arrived from the session: run it now, or queue it behind the command in progress
+// (and behind frames already queued, so newer frames never overtake older ones).
 void handle_frame(self_ptr self, std::string text) {
   auto& st = self->state;
-  if (st.busy) {
+  if (st.busy || !st.deferred.empty()) {
     st.deferred.push_back(std::move(text));
-    return;
+    return drain(self);
   }
+  run_frame(self, std::move(text));
+}
+
+// Decodes one frame and answers it on the spot, or hands it to its behaviour (busy).
+void run_frame(self_ptr self, std::string text) {
+  auto& st = self->state;
   auto decoded = protocol::decode_request(text);
   if (!decoded.value) {
     st.setup.stats->bad_requests_total.fetch_add(1, std::memory_order_relaxed);
@@ -74,13 +89,15 @@ void handle_frame(self_ptr self, std::string text) {
     return refuse(result_code::route_not_exist);
   }
   if (entry->requires_login && !st.login) return refuse(result_code::not_logged_in);
+  auto handler = entry->handler();
+  if (!handler) return refuse(result_code::server_error);  // crashed past its restart limit
   command cmd{req.seq, req.cmd,
               std::make_shared<const nlohmann::json>(std::move(req.data)),
               command_origin::websocket, st.setup.conn_id,
               caf::actor_cast<caf::actor>(self), st.setup.sink, st.login, st.setup.preauth};
   st.busy = true;
   st.busy_since = clock::now();
-  self->request(entry->handler, caf::infinite, handle_atom::value, std::move(cmd))
+  self->request(handler, caf::infinite, handle_atom::value, std::move(cmd))
       .then(
           [=](command_result& result) {
             apply_result(self, req, result);
@@ -88,7 +105,7 @@ void handle_frame(self_ptr self, std::string text) {
           },
           [=](caf::error& err) {
             log::conn()->error("command failed conn={} cmd={} error={}",
-                               self->state.setup.conn_id, req.cmd,
+                               self->state.setup.conn_id, log::safe(req.cmd),
                                self->system().render(err));
             reply(self, req.seq, req.cmd, result_code::server_error, {}, nullptr);
             command_done(self);
@@ -100,7 +117,7 @@ void close_connection(self_ptr self, close_reason reason, const char* why) {
   if (st.closing) return;
   st.closing = true;
   log::conn()->info("closing conn={} user={} reason={} ({})", st.setup.conn_id,
-                    st.login ? st.login->user_id : "-", to_string(reason), why);
+                    st.login ? log::safe(st.login->user_id) : "-", to_string(reason), why);
   st.setup.sink->close(reason);
 }
 

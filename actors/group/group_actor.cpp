@@ -18,24 +18,25 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self, group_setup se
   self->state.live = live_gauge(setup.stats->live(actor_kind::group));
   self->state.setup = std::move(setup);
   self->set_down_handler([=](caf::down_msg& dm) {
-    self->state.members.remove_if(
-        [&](const group_member& m) { return m.user.address() == dm.source; });
-    report_if_empty(self);
+    if (self->state.members.remove_key(dm.source)) report_if_empty(self);
   });
   return {
       [=](join_atom, const std::string& user_id, caf::actor user, user_sinks_ptr sinks) {
         ++self->state.joins_total;
-        bool handle_changed = false;
-        bool added = self->state.members.add(user_id, group_member{user, std::move(sinks)},
-                                             handle_changed);
-        if (handle_changed) self->monitor(user);
-        if (added) report_if_empty(self);  // reports the size; never empty here
-        return added;
+        auto key = user.address();
+        auto r = self->state.members.add(user_id, key, group_member{user, std::move(sinks)});
+        if (r.replaced) self->demonitor(*r.replaced);
+        if (r.key_changed) self->monitor(user);
+        if (r.added) report_if_empty(self);  // reports the size; never empty here
+        return membership_result{result_code::ok, r.added, {}};
       },
       [=](leave_atom, const std::string& user_id) {
-        bool removed = self->state.members.remove(user_id);
-        if (removed) report_if_empty(self);
-        return removed;
+        auto key = self->state.members.remove(user_id);
+        if (key) {
+          self->demonitor(*key);
+          report_if_empty(self);
+        }
+        return membership_result{result_code::ok, key.has_value(), {}};
       },
       [=](send_group_atom, const std::string& sender, bool check_member,
           const frame_ptr& frame) {

@@ -1,7 +1,8 @@
 // group_actor: one per (appID, group name) with at least one member.
 //
-// Wraps group_members<group_member>: each member is a user actor (watched with monitor) and
-// that user's sockets (user_sinks). A send writes one shared frame into every member's
+// Wraps group_members<group_member, actor_addr>: each member is a user actor (watched with
+// one monitor, dropped again on leave or when a new actor of the same user replaces it) and
+// that user's sockets (user_sinks). A member's down_msg is found by address in O(1). A send writes one shared frame into every member's
 // sockets from this actor's turn: no CAF message per member, no copy of the bytes.
 // When the last member goes it tells the node (group_idle_atom), which retires it unless a
 // join is already on its way.
@@ -29,12 +30,11 @@ struct group_setup {
 struct group_member {
   caf::actor user;
   user_sinks_ptr sinks;
-  bool operator==(const group_member& other) const { return user == other.user; }
 };
 
 struct group_state {
   group_setup setup;
-  group_members<group_member> members;
+  group_members<group_member, caf::actor_addr> members;
   uint64_t joins_total = 0;
   live_gauge live;
   static inline const char* name = "parley.group";

@@ -20,28 +20,77 @@ void watch(self_ptr self, const caf::actor& child, actor_kind kind, std::string 
   self->state.watched.emplace(child.address(), std::make_pair(kind, std::move(key)));
 }
 
-registry_ptr spawn_behaviours(self_ptr self) {
-  auto registry = std::make_shared<behaviour_registry>();
+caf::actor spawn_behaviour(self_ptr self, const behaviour_spec& spec) {
   auto& st = self->state;
   behaviour_context ctx{caf::actor_cast<caf::actor>(self), st.setup.config, st.setup.stats,
                         st.directory};
-  for (const auto& spec : st.setup.behaviours) {
-    auto make = spec.make;
-    auto stats = st.setup.stats;
-    auto handler = self->spawn([make, ctx, stats](caf::event_based_actor* b) {
-      // The gauge lives as long as the behaviour actor: attach releases it at exit.
-      auto gauge = std::make_shared<live_gauge>(stats->live(actor_kind::behaviour));
-      b->attach_functor([gauge] {});
-      return make(b, ctx);
+  auto make = spec.make;
+  auto stats = st.setup.stats;
+  auto handler = self->spawn([make, ctx, stats](caf::event_based_actor* b) {
+    // The gauge lives as long as the behaviour actor: attach releases it at exit.
+    auto gauge = std::make_shared<live_gauge>(stats->live(actor_kind::behaviour));
+    b->attach_functor([gauge] {});
+    // A handler that throws fails the request it was handling (the sender answers 1004 at
+    // once instead of waiting for a reply that never comes), then the actor exits and the
+    // node restarts it.
+    b->set_exception_handler([](caf::scheduled_actor* a, std::exception_ptr& ex) -> caf::error {
+      std::string what = "unknown exception";
+      try {
+        std::rethrow_exception(ex);
+      } catch (const std::exception& e) {
+        what = e.what();
+      } catch (...) {
+      }
+      log::node()->error("behaviour actor threw: {}", log::safe(what, 200));
+      if (auto* element = a->current_mailbox_element(); element && !element->mid.is_response()) {
+        auto rp = a->make_response_promise();
+        rp.deliver(caf::make_error(caf::sec::unexpected_message));
+      }
+      return caf::exit_reason::unhandled_exception;
     });
-    if (!registry->add(spec.name, {handler, spec.requires_login, spec.websocket})) {
+    return make(b, ctx);
+  });
+  watch(self, handler, actor_kind::behaviour, spec.name);
+  return handler;
+}
+
+registry_ptr spawn_behaviours(self_ptr self) {
+  auto registry = std::make_shared<behaviour_registry>();
+  auto& st = self->state;
+  for (const auto& spec : st.setup.behaviours) {
+    if (st.behaviours.count(spec.name)) {
       log::node()->error("behaviour '{}' registered twice; keeping the first", spec.name);
-      self->send_exit(handler, caf::exit_reason::user_shutdown);
       continue;
     }
-    watch(self, handler, actor_kind::behaviour, spec.name);
+    auto slot = std::make_shared<behaviour_slot>(spawn_behaviour(self, spec));
+    registry->add(spec.name, {slot, spec.requires_login, spec.websocket});
+    st.behaviours.emplace(spec.name, node_state::supervised{spec, slot, {}});
   }
   return registry;
+}
+
+// A behaviour died abnormally: restart it unless it passed its restart intensity.
+void restart_behaviour(self_ptr self, const std::string& name, const caf::error& reason) {
+  auto& st = self->state;
+  auto it = st.behaviours.find(name);
+  if (it == st.behaviours.end()) return;
+  auto& b = it->second;
+  const auto& cfg = *st.setup.config;
+  auto now = std::chrono::steady_clock::now();
+  auto window = std::chrono::seconds(cfg.behaviour_restart_window);
+  while (!b.restarts.empty() && b.restarts.front() + window < now) b.restarts.pop_front();
+  if (b.restarts.size() >= cfg.behaviour_max_restarts) {
+    b.slot->set(caf::actor{});
+    log::node()->critical("behaviour '{}' died: {}; {} restarts within {} s, giving up: its cmd "
+                          "answers 1004", name, self->system().render(reason), b.restarts.size(),
+                          cfg.behaviour_restart_window);
+    return;
+  }
+  b.restarts.push_back(now);
+  b.slot->set(spawn_behaviour(self, b.spec));
+  st.setup.stats->behaviour_restarts_total.fetch_add(1, std::memory_order_relaxed);
+  log::node()->error("behaviour '{}' died: {}; restarted ({} within {} s)", name,
+                     self->system().render(reason), b.restarts.size(), cfg.behaviour_restart_window);
 }
 
 // Pushes `frame` to every user of `app_id` except `except_user`. Linear in the app's users.
@@ -75,7 +124,7 @@ void forget_user(self_ptr self, const std::string& key) {
   auto& app = st.app_users[app_id];
   app.erase(user_id);
   if (app.empty()) st.app_users.erase(app_id);
-  log::node()->info("offline app={} user={}", app_id, user_id);
+  log::node()->info("offline app={} user={}", app_id, log::safe(user_id));
   if (self->state.setup.config->presence_pushes)
     push_to_app(self, app_id, protocol::encode_presence_push("exit", app_id, user_id));
 }
@@ -88,18 +137,24 @@ node_state::child& user_for_login(self_ptr self, uint32_t app_id, const std::str
   auto sinks = std::make_shared<user_sinks>();
   auto user = self->spawn(user_actor, user_setup{app_id, user_id, key,
                                                  caf::actor_cast<caf::actor>(self),
-                                                 st.setup.stats, sinks});
+                                                 st.setup.stats, sinks,
+                                                 st.setup.config->max_groups_per_user});
   watch(self, user, actor_kind::user, key);
   st.directory->insert(key, sinks);
   st.app_users[app_id].insert(user_id);
   return st.users.emplace(key, node_state::child{user, 0, 0, std::move(sinks)}).first->second;
 }
 
+// The group actor for a join, spawned if the group is new; invalid when the app already has
+// max_groups_per_app groups.
 caf::actor group_for_join(self_ptr self, uint32_t app_id, const std::string& name) {
   auto& st = self->state;
   auto key = scoped_key(app_id, name);
   auto it = st.groups.find(key);
   if (it != st.groups.end()) return it->second.handle;
+  auto& in_app = st.app_groups[app_id];
+  if (in_app >= st.setup.config->max_groups_per_app) return caf::actor{};
+  ++in_app;
   auto group = self->spawn(group_actor, group_setup{app_id, name, key,
                                                     caf::actor_cast<caf::actor>(self),
                                                     st.setup.stats});
@@ -121,6 +176,31 @@ bool retire_if_current(self_ptr self, std::unordered_map<std::string, node_state
   if (it == map.end() || it->second.forwarded != reported) return false;
   self->send(it->second.handle, shutdown_atom::value);
   return true;
+}
+
+// Removes a group's entry (retired or died) and its count in the app.
+void forget_group(self_ptr self, const std::string& key) {
+  auto& st = self->state;
+  auto it = st.groups.find(key);
+  if (it == st.groups.end()) return;
+  st.watched.erase(it->second.handle.address());
+  st.groups.erase(it);
+  auto app_id = static_cast<uint32_t>(std::stoul(key.substr(0, key.find('/'))));
+  auto count = st.app_groups.find(app_id);
+  if (count != st.app_groups.end() && --count->second == 0) st.app_groups.erase(count);
+}
+
+// One page of an app's online users after `cursor`. O(log n + limit).
+user_page users_page(self_ptr self, uint32_t app_id, const std::string& cursor, uint32_t limit) {
+  user_page page;
+  auto it = self->state.app_users.find(app_id);
+  if (it == self->state.app_users.end()) return page;
+  const auto& ids = it->second;
+  page.total = static_cast<uint32_t>(ids.size());
+  auto from = cursor.empty() ? ids.begin() : ids.upper_bound(cursor);
+  for (; from != ids.end() && page.users.size() < limit; ++from) page.users.push_back(*from);
+  if (from != ids.end() && !page.users.empty()) page.next_cursor = page.users.back();
+  return page;
 }
 
 // The `limit` largest groups. O(G log limit) over all groups; for the console, once a second.
@@ -147,14 +227,14 @@ void on_down(self_ptr self, const caf::down_msg& dm) {
     case actor_kind::connection: st.connections.erase(key); break;
     case actor_kind::user:
       if (st.users.count(key)) {
-        log::node()->error("user actor died key={} reason={}", key, self->system().render(dm.reason));
+        log::node()->error("user actor died key={} reason={}", log::safe(key), self->system().render(dm.reason));
         forget_user(self, key);
       }
       break;
-    case actor_kind::group: st.groups.erase(key); break;
+    case actor_kind::group: forget_group(self, key); break;
     case actor_kind::behaviour:
-      log::node()->error("behaviour actor '{}' died: {}; its cmd now answers 1004", key,
-                         self->system().render(dm.reason));
+      if (dm.reason != caf::exit_reason::user_shutdown && dm.reason != caf::exit_reason::normal)
+        restart_behaviour(self, key, dm.reason);
       break;
     default: break;
   }
@@ -187,6 +267,12 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
                             st.deadlines};
         if (pre_app != 0) cs.preauth.emplace(pre_app, pre_user);
         auto conn = self->spawn(connection_actor, std::move(cs));
+        // A connection actor that dies abnormally still frees its socket: close it with 1011.
+        conn->attach_functor([sink](const caf::error& reason) {
+          if (reason && reason != caf::exit_reason::normal &&
+              reason != caf::exit_reason::user_shutdown)
+            sink->close(close_reason::error);
+        });
         watch(self, conn, actor_kind::connection, conn_id);
         st.connections.emplace(conn_id, conn);
         sink->attach(conn, conn_id);
@@ -204,15 +290,20 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
         return user.handle;
       },
       [=](join_atom, uint32_t app_id, const std::string& group, const std::string& user_id,
-          const caf::actor& user, const user_sinks_ptr& sinks) {
+          const caf::actor& user, const user_sinks_ptr& sinks) -> caf::result<caf::message> {
         auto handle = group_for_join(self, app_id, group);
+        if (!handle)
+          return caf::make_message(membership_result{
+              result_code::add_failed, false,
+              "app has " + std::to_string(self->state.setup.config->max_groups_per_app) +
+                  " groups already (max_groups_per_app)"});
         ++self->state.groups[scoped_key(app_id, group)].forwarded;
         return self->delegate(handle, join_atom::value, user_id, user, sinks);
       },
       [=](leave_atom, uint32_t app_id, const std::string& group,
           const std::string& user_id) -> caf::result<caf::message> {
         auto handle = find_child(self->state.groups, scoped_key(app_id, group));
-        if (!handle) return caf::make_message(false);
+        if (!handle) return caf::make_message(membership_result{result_code::ok, false, {}});
         return self->delegate(handle, leave_atom::value, user_id);
       },
       [=](send_group_atom, uint32_t app_id, const std::string& group, const std::string& sender,
@@ -226,11 +317,8 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
       [=](send_app_atom, uint32_t app_id, const frame_ptr& frame) {
         return static_cast<uint32_t>(push_to_app(self, app_id, frame));
       },
-      [=](users_atom, uint32_t app_id) {
-        std::vector<std::string> out;
-        auto it = self->state.app_users.find(app_id);
-        if (it != self->state.app_users.end()) out.assign(it->second.begin(), it->second.end());
-        return out;
+      [=](users_atom, uint32_t app_id, const std::string& cursor, uint32_t limit) {
+        return users_page(self, app_id, cursor, limit);
       },
       [=](online_atom, uint32_t app_id, const std::string& user_id) {
         return self->state.users.count(scoped_key(app_id, user_id)) > 0;
@@ -245,10 +333,7 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
         if (retire_if_current(self, self->state.users, key, added)) forget_user(self, key);
       },
       [=](group_idle_atom, const std::string& key, uint64_t joins) {
-        auto& st = self->state;
-        if (!retire_if_current(self, st.groups, key, joins)) return;
-        st.watched.erase(st.groups[key].handle.address());
-        st.groups.erase(key);
+        if (retire_if_current(self, self->state.groups, key, joins)) forget_group(self, key);
       },
       [=](group_size_atom, const std::string& key, uint32_t members) {
         auto it = self->state.groups.find(key);

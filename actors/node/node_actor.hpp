@@ -9,9 +9,19 @@
 // so it removes the entry and tells the actor to quit. Otherwise the report is stale and
 // ignored; the actor reports again when it is next empty. A down_msg (an actor that died
 // abnormally) also removes its entry.
+//
+// Supervision, after Erlang/OTP's one_for_one with a restart intensity: a behaviour actor
+// that dies abnormally is spawned again and swapped into its registry slot, at most
+// behaviour_max_restarts times within behaviour_restart_window seconds; past that its slot is
+// left empty and its cmd answers 1004 (logged as critical). A connection actor that dies
+// abnormally closes its socket with 1011 (close_reason::error), so the session never holds
+// its connection slot without an actor behind it.
 #pragma once
 
+#include <chrono>
+#include <deque>
 #include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -42,15 +52,23 @@ struct node_state {
     uint32_t size = 0;  // groups: members, as last reported
     user_sinks_ptr sinks;  // users: their sockets, also in `directory`
   };
+  struct supervised {  // one behaviour: how to make it, where it is, when it was restarted
+    behaviour_spec spec;
+    std::shared_ptr<behaviour_slot> slot;
+    std::deque<std::chrono::steady_clock::time_point> restarts;  // within the window
+  };
   node_setup setup;
   registry_ptr registry;
+  std::unordered_map<std::string, supervised> behaviours;  // cmd -> its supervision record
   caf::actor deadlines;  // wakes connections at their deadlines (actors/deadline)
   uint64_t next_conn = 0;
   std::unordered_map<std::string, caf::actor> connections;       // conn id -> connection
   std::unordered_map<std::string, child> users;                  // user key -> user
   user_directory_ptr directory;  // user key -> sockets, read by behaviours (see its header)
-  std::unordered_map<uint32_t, std::unordered_set<std::string>> app_users;  // app -> user ids
+  // app -> online user ids, ordered so that `users` pages by cursor (the last id seen)
+  std::unordered_map<uint32_t, std::set<std::string>> app_users;
   std::unordered_map<std::string, child> groups;                 // group key -> group
+  std::unordered_map<uint32_t, uint32_t> app_groups;  // app -> group actors (max_groups_per_app)
   // what each watched actor is, for down_msg: kind and registry key
   std::unordered_map<caf::actor_addr, std::pair<actor_kind, std::string>> watched;
   live_gauge live;

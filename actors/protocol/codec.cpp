@@ -3,16 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "config/text.hpp"
+
 namespace parley::protocol {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 decoded fail(std::string reason, std::string seq = {}, std::string cmd = {}) {
   decoded d;
@@ -95,10 +89,9 @@ std::string encode_push(const std::string& seq, const std::string& cmd, const js
 
 const json* find_field(const json& object, std::string_view key) {
   if (!object.is_object()) return nullptr;
-  if (auto it = object.find(std::string(key)); it != object.end()) return &*it;
-  for (auto it = object.begin(); it != object.end(); ++it)
-    if (iequals(it.key(), key)) return &it.value();
-  return nullptr;
+  const auto& fields = object.get_ref<const json::object_t&>();
+  auto it = find_ignoring_case(fields, key);
+  return it == fields.end() ? nullptr : &it->second;
 }
 
 bool read_string(const json& object, std::string_view key, std::string& out, bool required,
@@ -129,16 +122,7 @@ bool read_uint32(const json& object, std::string_view key, uint32_t& out, bool r
     out = field->get<uint32_t>();
     return true;
   }
-  if (field->is_string()) {
-    auto s = field->get<std::string>();
-    if (!s.empty() && s.size() <= 10 && std::all_of(s.begin(), s.end(), ::isdigit)) {
-      auto v = std::stoull(s);
-      if (v <= UINT32_MAX) {
-        out = static_cast<uint32_t>(v);
-        return true;
-      }
-    }
-  }
+  if (field->is_string() && parse_uint32(field->get_ref<const std::string&>(), out)) return true;
   reason = std::string(key) + " must be a non-negative integer";
   return false;
 }

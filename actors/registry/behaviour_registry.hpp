@@ -3,10 +3,15 @@
 // Built once by the node actor from a list of behaviour_spec (one per behaviour, see
 // actors/behaviours/), then shared read-only by every connection and the HTTP API. Adding
 // a behaviour is one more spec in the list; nothing else changes (docs/extending.md).
+//
+// The map is fixed after start; the actor behind each entry is not: the node, as the
+// behaviours' supervisor, restarts a crashed behaviour and swaps the new actor into the
+// entry's slot. Readers take the current actor with entry::handler() (a short lock).
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -39,12 +44,32 @@ struct behaviour_spec {
   behaviour_factory make;
 };
 
+// The current actor of one behaviour. Written by the node (restart), read by everyone.
+class behaviour_slot {
+ public:
+  explicit behaviour_slot(caf::actor handler) : handler_(std::move(handler)) {}
+  caf::actor get() const {
+    std::lock_guard<std::mutex> guard(mutex_);
+    return handler_;
+  }
+  void set(caf::actor handler) {
+    std::lock_guard<std::mutex> guard(mutex_);
+    handler_ = std::move(handler);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  caf::actor handler_;
+};
+
 class behaviour_registry {
  public:
   struct entry {
-    caf::actor handler;
+    std::shared_ptr<behaviour_slot> slot;
     bool requires_login;
     bool websocket;
+    // The actor handling this cmd now; invalid while it is down past its restart limit.
+    caf::actor handler() const { return slot->get(); }
   };
 
   // Returns false if `name` is already registered (the first registration wins).

@@ -31,13 +31,31 @@ caf::behavior user_actor(caf::stateful_actor<user_state>* self, user_setup setup
         self->state.connections.push_back({std::move(conn), std::move(sink)});
         ++self->state.added_total;
       },
-      [=, &st](join_atom, const std::string& group) {
+      [=, &st](join_atom, const std::string& group) -> caf::result<membership_result> {
+        if (st.groups.count(group)) return membership_result{result_code::ok, false, {}};
+        if (st.groups.size() >= st.setup.max_groups)
+          return membership_result{result_code::add_failed, false,
+                                   "in " + std::to_string(st.groups.size()) +
+                                       " groups already (max_groups_per_user)"};
         st.groups.insert(group);
-        return self->delegate(st.setup.node, join_atom::value, st.setup.app_id, group,
-                              st.setup.user_id, caf::actor_cast<caf::actor>(self), st.setup.sinks);
+        auto rp = self->make_response_promise<membership_result>();
+        self->request(st.setup.node, caf::infinite, join_atom::value, st.setup.app_id, group,
+                      st.setup.user_id, caf::actor_cast<caf::actor>(self), st.setup.sinks)
+            .then(
+                [=, &st](membership_result& r) mutable {
+                  if (r.code != result_code::ok) st.groups.erase(group);
+                  rp.deliver(std::move(r));
+                },
+                [=, &st](caf::error&) mutable {
+                  st.groups.erase(group);
+                  rp.deliver(membership_result{result_code::server_error, false, {}});
+                });
+        return rp;
       },
-      [=, &st](leave_atom, const std::string& group) {
-        st.groups.erase(group);
+      [=, &st](leave_atom, const std::string& group) -> caf::result<caf::message> {
+        if (!st.groups.erase(group))
+          return caf::make_message(membership_result{result_code::ok, false, {}});
+        // Answered by the group: the node and the group see join and leave in this order.
         return self->delegate(st.setup.node, leave_atom::value, st.setup.app_id, group,
                               st.setup.user_id);
       },

@@ -1,7 +1,9 @@
 // user_actor: one per logged-in (appID, userID) on this node.
 //
 // Holds the user's connections (several tabs or devices each get every message) and the
-// groups the user joined. Their sockets are in a user_sinks that senders write to directly
+// groups the user joined: that set is the authority on the user's membership (a repeated
+// join or a leave of a group not joined is answered here) and is bounded by
+// max_groups_per_user. Their sockets are in a user_sinks that senders write to directly
 // (the node adds each sink at login); this actor watches every connection actor and takes
 // its sink out when it is down. Groups hold the user actor (watched) and its user_sinks, so
 // a push to a group reaches every device without a message to this actor.
@@ -29,6 +31,7 @@ struct user_setup {
   caf::actor node;
   node_stats* stats = nullptr;
   user_sinks_ptr sinks;  // shared with the node's user_directory and the user's groups
+  uint32_t max_groups = 256;
 };
 
 struct user_state {
@@ -38,7 +41,7 @@ struct user_state {
     sink_ptr sink;
   };
   std::vector<attached> connections;
-  std::set<std::string> groups;
+  std::set<std::string> groups;  // joined, or joining (a refused join takes it out again)
   uint64_t added_total = 0;
   live_gauge live;
   static inline const char* name = "parley.user";

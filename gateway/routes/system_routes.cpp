@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/text.hpp"
 #include "gateway/ask.hpp"
 #include "gateway/routes/routes.hpp"
 
@@ -111,9 +112,8 @@ void add_system_routes(http_router& router, gateway_context& ctx) {
     auto it = req.params.find("limit");
     uint32_t limit = 10;
     if (it != req.params.end()) {
-      if (it->second.empty() || it->second.size() > 4 || it->second.find_first_not_of("0123456789") != std::string::npos)
+      if (!parse_uint32(it->second, limit) || limit < 1 || limit > 1000)
         return respond(bad_request("limit must be 1 to 1000"));
-      limit = std::max(1u, std::min(1000u, static_cast<uint32_t>(std::stoul(it->second))));
     }
     ask<std::vector<group_summary>>(
         ctx.system, ctx.node,

@@ -26,14 +26,11 @@ void add_user_routes(http_router& router, gateway_context& ctx) {
   router.add(http::verb::get, "/user/list", [&ctx](const api_request& req, responder respond) {
     auto app = app_param(req, ctx, respond);
     if (!app) return;
-    ask<std::vector<std::string>>(
-        ctx.system, ctx.node,
-        [respond](std::optional<std::vector<std::string>> users) {
-          if (!users) return respond(json_reply(1004, "server error", nullptr, 500));
-          auto count = users->size();
-          respond(json_reply(200, "Success", {{"userList", std::move(*users)}, {"userCount", count}}));
-        },
-        users_atom::value, *app);
+    // The `users` behaviour, paged the same way: limit and cursor.
+    nlohmann::json data = nlohmann::json::object();
+    if (auto limit = param(req, "limit")) data["limit"] = *limit;
+    if (auto cursor = param(req, "cursor")) data["cursor"] = *cursor;
+    routes::run_behaviour(ctx, "users", *app, "", std::move(data), respond);
   });
 
   router.add(http::verb::get, "/user/online", [&ctx](const api_request& req, responder respond) {

@@ -102,7 +102,8 @@ TEST_F(Protocol, SendMessageReachesEveryDeviceOnceEvenWhenRetried) {
 
 // Frames queued for a socket go out in batches with headers Parley builds itself: a burst of
 // messages of every header size (7-, 16- and 64-bit lengths) must arrive whole and in order.
-TEST_F(Protocol, BurstsOfMessagesOfEverySizeArriveWholeAndInOrder) {
+TEST_F(NodeFixture, BurstsOfMessagesOfEverySizeArriveWholeAndInOrder) {
+  start([](node_config& c) { c.max_message_bytes = 200000; });
   auto alice = user(101, "alice");
   auto bob = user(101, "bob");
   auto size_of = [](int i) -> std::size_t { return i % 50 == 7 ? 60000 : (i % 3 == 0 ? 1 : 100 + i); };

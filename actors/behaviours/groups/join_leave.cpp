@@ -18,8 +18,15 @@ behaviour_factory membership(const char* answer_key) {
         return reply_error(result_code::illegal_parameter, "group must be 1 to 64 bytes");
       auto rp = self->make_response_promise<command_result>();
       self->request(c.login->user, caf::infinite, Atom::value, group)
-          .then([=](bool changed) mutable { rp.deliver(reply_ok({{"group", group}, {answer_key, changed}})); },
-                [=](caf::error&) mutable { rp.deliver(reply_error(result_code::server_error)); });
+          .then(
+              [=](const membership_result& r) mutable {
+                if (r.code != result_code::ok) {
+                  rp.deliver(reply_error(r.code, r.reason));
+                  return;
+                }
+                rp.deliver(reply_ok({{"group", group}, {answer_key, r.changed}}));
+              },
+              [=](caf::error&) mutable { rp.deliver(reply_error(result_code::server_error)); });
       return rp;
     }};
   };

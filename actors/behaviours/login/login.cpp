@@ -41,7 +41,7 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
     if (c.login) return reply_error(result_code::operation_failed, "already logged in");
     if (auto problem = token_problem(ctx, c, app_id, user_id, token); !problem.empty()) {
       log::auth()->warn("login refused conn={} app={} user={} reason={}", c.conn_id, app_id,
-                        user_id, problem);
+                        log::safe(user_id), problem);
       return reply_error(result_code::unauthorized, problem);
     }
     auto rp = self->make_response_promise<command_result>();

@@ -10,15 +10,22 @@ namespace parley::behaviours {
 namespace {
 
 caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
-  auto outgoing = std::make_shared<outgoing_messages>(std::chrono::seconds(ctx.config->dedup_window));
+  auto outgoing = std::make_shared<outgoing_messages>(*ctx.config);
   return {[=](handle_atom, const command& c) -> caf::result<command_result> {
     auto p = outgoing->prepare(c, "");
-    if (p.duplicate) return reply_ok({{"msgID", p.msg_id}, {"duplicate", true}});
-    if (!p.frame) return p.error;
+    if (!p.frame) return p.answer;
     auto rp = self->make_response_promise<command_result>();
     self->request(ctx.node, caf::infinite, send_app_atom::value, c.login->app_id, p.frame)
-        .then([=](uint32_t n) mutable { rp.deliver(reply_ok({{"msgID", p.msg_id}, {"recipients", n}})); },
-              [=](caf::error&) mutable { rp.deliver(reply_error(result_code::server_error)); });
+        .then(
+            [=](uint32_t n) mutable {
+              nlohmann::json data{{"msgID", p.msg_id}, {"recipients", n}};
+              outgoing->accepted(p, data);
+              rp.deliver(reply_ok(std::move(data)));
+            },
+            [=](caf::error&) mutable {
+              outgoing->rejected(p);
+              rp.deliver(reply_error(result_code::server_error));
+            });
     return rp;
   }};
 }

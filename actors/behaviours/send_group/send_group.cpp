@@ -10,7 +10,7 @@ namespace parley::behaviours {
 namespace {
 
 caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
-  auto outgoing = std::make_shared<outgoing_messages>(std::chrono::seconds(ctx.config->dedup_window));
+  auto outgoing = std::make_shared<outgoing_messages>(*ctx.config);
   return {[=](handle_atom, const command& c) -> caf::result<command_result> {
     std::string group, reason;
     if (!protocol::read_string(*c.data, "group", group, true, reason))
@@ -18,20 +18,26 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
     if (!valid_group_name(group))
       return reply_error(result_code::illegal_parameter, "group must be 1 to 64 bytes");
     auto p = outgoing->prepare(c, group);
-    if (p.duplicate) return reply_ok({{"msgID", p.msg_id}, {"duplicate", true}});
-    if (!p.frame) return p.error;
+    if (!p.frame) return p.answer;
     bool check_member = c.origin == command_origin::websocket;
     auto rp = self->make_response_promise<command_result>();
     self->request(ctx.node, caf::infinite, send_group_atom::value, c.login->app_id, group,
                   sender_of(c), check_member, p.frame)
         .then(
             [=](const group_send_result& r) mutable {
-              if (r.code != result_code::ok)
+              if (r.code != result_code::ok) {
+                outgoing->rejected(p);
                 rp.deliver(reply_error(r.code, "not a member of group " + group));
-              else
-                rp.deliver(reply_ok({{"msgID", p.msg_id}, {"recipients", r.recipients}}));
+                return;
+              }
+              nlohmann::json data{{"msgID", p.msg_id}, {"recipients", r.recipients}};
+              outgoing->accepted(p, data);
+              rp.deliver(reply_ok(std::move(data)));
             },
-            [=](caf::error&) mutable { rp.deliver(reply_error(result_code::server_error)); });
+            [=](caf::error&) mutable {
+              outgoing->rejected(p);
+              rp.deliver(reply_error(result_code::server_error));
+            });
     return rp;
   }};
 }

@@ -14,7 +14,7 @@ namespace parley::behaviours {
 namespace {
 
 caf::behavior make(caf::event_based_actor*, behaviour_context ctx) {
-  auto outgoing = std::make_shared<outgoing_messages>(std::chrono::seconds(ctx.config->dedup_window));
+  auto outgoing = std::make_shared<outgoing_messages>(*ctx.config);
   return {[=](handle_atom, const command& c) -> caf::result<command_result> {
     std::string target, reason;
     if (!protocol::read_string(*c.data, "userID", target, true, reason))
@@ -22,13 +22,17 @@ caf::behavior make(caf::event_based_actor*, behaviour_context ctx) {
     if (!valid_user_id(target))
       return reply_error(result_code::illegal_user_id, "userID must be 1 to 19 bytes");
     auto p = outgoing->prepare(c, target);
-    if (p.duplicate) return reply_ok({{"msgID", p.msg_id}, {"duplicate", true}});
-    if (!p.frame) return p.error;
+    if (!p.frame) return p.answer;
     size_t sockets = 0;
     if (auto sinks = ctx.users->find(scoped_key(c.login->app_id, target)))
       sockets = sinks->deliver(p.frame);
     ctx.stats->pushes_delivered_total.fetch_add(sockets, std::memory_order_relaxed);
-    return reply_ok({{"msgID", p.msg_id}, {"delivered", sockets > 0}});
+    nlohmann::json data{{"msgID", p.msg_id}, {"delivered", sockets > 0}};
+    if (sockets > 0)
+      outgoing->accepted(p, data);
+    else
+      outgoing->rejected(p);  // not delivered: a retry must be able to reach the user
+    return reply_ok(std::move(data));
   }};
 }
 

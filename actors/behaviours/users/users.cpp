@@ -1,18 +1,31 @@
-// users: {} -> {userList, userCount}: the online users of the caller's appID on this node.
+// users: {limit?, cursor?} -> {userList, userCount, nextCursor?}: the online users of the
+// caller's appID on this node, one page at a time in id order. `userCount` is the total
+// (gowebsocket clients read it); `limit` defaults to and is capped at user_list_page;
+// `nextCursor`, when present, is the `cursor` of the next page. Also behind HTTP /user/list.
 #include "actors/behaviours/behaviour_helpers.hpp"
 #include "actors/behaviours/builtin.hpp"
+#include "config/node_config.hpp"
 
 namespace parley::behaviours {
 namespace {
 
 caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
   return {[=](handle_atom, const command& c) -> caf::result<command_result> {
+    std::string cursor, reason;
+    uint32_t limit = ctx.config->user_list_page;
+    if (!protocol::read_uint32(*c.data, "limit", limit, false, reason) ||
+        !protocol::read_string(*c.data, "cursor", cursor, false, reason))
+      return reply_error(result_code::illegal_parameter, reason);
+    if (limit == 0 || limit > ctx.config->user_list_page)
+      return reply_error(result_code::illegal_parameter,
+                         "limit must be 1 to " + std::to_string(ctx.config->user_list_page));
     auto rp = self->make_response_promise<command_result>();
-    self->request(ctx.node, caf::infinite, users_atom::value, c.login->app_id)
+    self->request(ctx.node, caf::infinite, users_atom::value, c.login->app_id, cursor, limit)
         .then(
-            [=](std::vector<std::string>& list) mutable {
-              auto count = list.size();
-              rp.deliver(reply_ok({{"userList", std::move(list)}, {"userCount", count}}));
+            [=](user_page& page) mutable {
+              nlohmann::json data{{"userList", std::move(page.users)}, {"userCount", page.total}};
+              if (!page.next_cursor.empty()) data["nextCursor"] = page.next_cursor;
+              rp.deliver(reply_ok(std::move(data)));
             },
             [=](caf::error&) mutable { rp.deliver(reply_error(result_code::server_error)); });
     return rp;

@@ -7,14 +7,17 @@
 namespace parley {
 namespace {
 
+using members = group_members<int, int>;  // handle and key are the same int here
+
 TEST(GroupMembers, DeliversToEveryMemberOnce) {
-  group_members<int> g;
-  bool changed = false;
-  EXPECT_TRUE(g.add("alice", 1, changed));
-  EXPECT_TRUE(changed);
-  EXPECT_TRUE(g.add("bob", 2, changed));
-  EXPECT_FALSE(g.add("alice", 1, changed));  // joining twice is a no-op
-  EXPECT_FALSE(changed);
+  members g;
+  auto r = g.add("alice", 1, 1);
+  EXPECT_TRUE(r.added);
+  EXPECT_TRUE(r.key_changed);
+  EXPECT_TRUE(g.add("bob", 2, 2).added);
+  r = g.add("alice", 1, 1);  // joining twice is a no-op
+  EXPECT_FALSE(r.added);
+  EXPECT_FALSE(r.key_changed);
   std::vector<int> seen;
   g.for_each([&](int h) { seen.push_back(h); });
   std::sort(seen.begin(), seen.end());
@@ -22,31 +25,41 @@ TEST(GroupMembers, DeliversToEveryMemberOnce) {
 }
 
 TEST(GroupMembers, RejoinWithANewHandleSurvivesTheOldHandlesRemoval) {
-  group_members<int> g;
-  bool changed = false;
-  g.add("alice", 1, changed);
-  EXPECT_FALSE(g.add("alice", 7, changed));  // a new user actor for alice
-  EXPECT_TRUE(changed);
-  EXPECT_EQ(g.remove_if([](int h) { return h == 1; }), 0u);  // the old actor's down_msg
+  members g;
+  g.add("alice", 1, 1);
+  auto r = g.add("alice", 7, 7);  // a new user actor for alice
+  EXPECT_FALSE(r.added);
+  EXPECT_TRUE(r.key_changed);
+  EXPECT_EQ(r.replaced, 1);
+  EXPECT_FALSE(g.remove_key(1));  // the old actor's down_msg
   std::vector<int> seen;
   g.for_each([&](int h) { seen.push_back(h); });
   EXPECT_EQ(seen, std::vector<int>{7});
+  EXPECT_EQ(g.keys(), 1u);
 }
 
-TEST(GroupMembers, LeaveAndHandleRemoval) {
-  group_members<int> g;
-  bool changed = false;
-  g.add("alice", 1, changed);
-  g.add("bob", 2, changed);
-  g.add("carol", 3, changed);
-  EXPECT_TRUE(g.remove("bob"));
+TEST(GroupMembers, LeaveAndKeyRemoval) {
+  members g;
+  g.add("alice", 1, 1);
+  g.add("bob", 2, 2);
+  g.add("carol", 3, 3);
+  EXPECT_EQ(g.remove("bob"), 2);
   EXPECT_FALSE(g.remove("bob"));
-  EXPECT_EQ(g.remove_if([](int h) { return h == 3; }), 1u);
+  EXPECT_TRUE(g.remove_key(3));
   EXPECT_TRUE(g.contains("alice"));
   EXPECT_FALSE(g.contains("carol"));
   EXPECT_EQ(g.user_ids(), std::vector<std::string>{"alice"});
   g.remove("alice");
   EXPECT_TRUE(g.empty());
+  EXPECT_EQ(g.keys(), 0u);
+}
+
+TEST(GroupMembers, MassRemovalByKeyEmptiesTheGroup) {
+  members g;
+  for (int i = 0; i < 20000; ++i) g.add("u" + std::to_string(i), i, i);
+  for (int i = 0; i < 20000; ++i) ASSERT_TRUE(g.remove_key(i));
+  EXPECT_TRUE(g.empty());
+  EXPECT_EQ(g.keys(), 0u);
 }
 
 }  // namespace

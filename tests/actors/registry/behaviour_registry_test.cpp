@@ -9,8 +9,8 @@ namespace {
 
 TEST(BehaviourRegistry, FindsWhatWasAddedAndKeepsTheFirst) {
   behaviour_registry r;
-  EXPECT_TRUE(r.add("echo", {caf::actor{}, false, true}));
-  EXPECT_FALSE(r.add("echo", {caf::actor{}, true, false}));
+  EXPECT_TRUE(r.add("echo", {std::make_shared<behaviour_slot>(caf::actor{}), false, true}));
+  EXPECT_FALSE(r.add("echo", {std::make_shared<behaviour_slot>(caf::actor{}), true, false}));
   ASSERT_NE(r.find("echo"), nullptr);
   EXPECT_FALSE(r.find("echo")->requires_login);
   EXPECT_EQ(r.find("nope"), nullptr);
