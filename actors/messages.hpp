@@ -105,6 +105,11 @@ using close_atom = caf::atom_constant<caf::atom("close")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 // connection -> deadline wheel: (at_atom, int64 steady-clock ns, actor_addr)   tick me then
 using at_atom = caf::atom_constant<caf::atom("at")>;
+// connection -> deadline wheel: (cancel_atom, actor_addr)   I quit: drop my entry
+using cancel_atom = caf::atom_constant<caf::atom("cancel")>;
+// -> deadline wheel, or -> node (delegated to its wheel): (size_atom) -> uint64 entries
+//    waiting (tests, diagnostics)
+using size_atom = caf::atom_constant<caf::atom("size")>;
 // behaviour -> node: (login_atom, app, user_id, connection, sink_ptr) -> caf::actor user
 using login_atom = caf::atom_constant<caf::atom("login")>;
 // node -> user: (add_atom, connection, sink_ptr)   attach one more connection

@@ -5,7 +5,7 @@
 # docs/benchmarks.md. Names and their settings are below; extra options override them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-name=${1:?usage: bench/run.sh idle|connect|fanout|fanout-100k|fanout-10k|pairs|churn [options]}
+name=${1:?usage: bench/run.sh idle|connect|fanout|fanout-100k|fanout-10k|pairs|churn|soak [options]}
 shift
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build --target parley parley-bench >/dev/null
@@ -23,6 +23,7 @@ case "$name" in
   fanout-10k)  node_args+=(--presence-pushes false); args=(--scenario fanout --connections 10000 --senders 2 --window 8 --processes 2 --duration 10 --drain 60) ;;
   pairs)       node_args+=(--presence-pushes false); args=(--scenario pairs --connections 10000 --rate 20000 --duration 10) ;;
   churn)       node_args+=(--presence-pushes false); args=(--scenario churn --connections 2000 --rate 2000 --churn-rate 500 --duration 10) ;;
+  soak)        node_args+=(--presence-pushes false); args=(--scenario soak --connections 10000 --rounds 6 --idle 5) ;;
   *) echo "unknown benchmark $name" >&2; exit 2 ;;
 esac
 # PARLEY_NODE_ARGS adds node flags, e.g. PARLEY_NODE_ARGS="--actor-scheduler sharing"

@@ -11,6 +11,8 @@ caf::behavior deadline_wheel(caf::stateful_actor<deadline_state>* self,
         self->state.buckets.add(
             deadline_buckets::clock::time_point(std::chrono::nanoseconds(when_ns)), who);
       },
+      [=](cancel_atom, const caf::actor_addr& who) { self->state.buckets.remove(who); },
+      [=](size_atom) { return static_cast<uint64_t>(self->state.buckets.size()); },
       [=](tick_atom) {
         for (auto& who : self->state.buckets.take_due(deadline_buckets::clock::now()))
           if (auto actor = caf::actor_cast<caf::actor>(who)) self->send(actor, tick_atom::value);

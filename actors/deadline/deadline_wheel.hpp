@@ -10,11 +10,18 @@
 // may come up to one resolution late, never early.
 //
 // Actors are held by address (weak), so a closed connection is not kept alive by its entry.
+// A weak reference still keeps the dead actor's memory block (~1.5 KB for a connection)
+// until it is dropped, so an actor that quits cancels its entry (cancel_atom, sent by an
+// attached functor): without that, every connection that came and went stayed in memory
+// until its heartbeat deadline, minutes later. Each actor has at most one entry; adding
+// again moves it. Memory: one vector slot and one hash node (~48 bytes) per entry.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -29,11 +36,32 @@ class deadline_buckets {
 
   explicit deadline_buckets(clock::duration resolution) : resolution_(resolution) {}
 
-  // Files `who` under the first bucket that ends at or after `when`.
+  // Files `who` under the first bucket that ends at or after `when`, replacing an entry
+  // `who` already had. Amortised O(log buckets).
   void add(clock::time_point when, caf::actor_addr who) {
+    remove(who);
     auto ticks = when.time_since_epoch() / resolution_;
     if (when.time_since_epoch() % resolution_ != clock::duration::zero()) ++ticks;
-    buckets_[ticks].push_back(std::move(who));
+    auto& bucket = buckets_[ticks];
+    index_[who] = {ticks, bucket.size()};
+    bucket.push_back(std::move(who));
+  }
+
+  // Drops the entry of `who`, if any. O(1) on average (the bucket's last entry takes its slot).
+  bool remove(const caf::actor_addr& who) {
+    auto it = index_.find(who);
+    if (it == index_.end()) return false;
+    auto [ticks, pos] = it->second;
+    index_.erase(it);
+    auto bucket = buckets_.find(ticks);
+    auto& v = bucket->second;
+    if (pos + 1 != v.size()) {
+      v[pos] = std::move(v.back());
+      index_[v[pos]].second = pos;
+    }
+    v.pop_back();
+    if (v.empty()) buckets_.erase(bucket);
+    return true;
   }
 
   // Removes and returns every entry whose bucket ended at or before `now`.
@@ -42,21 +70,21 @@ class deadline_buckets {
     auto last = now.time_since_epoch() / resolution_;
     auto it = buckets_.begin();
     for (; it != buckets_.end() && it->first <= last; ++it)
-      for (auto& who : it->second) out.push_back(std::move(who));
+      for (auto& who : it->second) {
+        index_.erase(who);
+        out.push_back(std::move(who));
+      }
     buckets_.erase(buckets_.begin(), it);
     return out;
   }
 
-  // Entries waiting (walks the buckets; for tests and diagnostics).
-  size_t size() const {
-    size_t n = 0;
-    for (const auto& bucket : buckets_) n += bucket.second.size();
-    return n;
-  }
+  // Entries waiting.
+  size_t size() const { return index_.size(); }
 
  private:
   clock::duration resolution_;
   std::map<int64_t, std::vector<caf::actor_addr>> buckets_;
+  std::unordered_map<caf::actor_addr, std::pair<int64_t, size_t>> index_;  // -> bucket, slot
 };
 
 struct deadline_state {

@@ -341,6 +341,7 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
       },
       [=](top_groups_atom, uint32_t limit) { return top_groups(self, limit); },
       [=](registry_atom) { return self->state.registry; },
+      [=](size_atom) { return self->delegate(self->state.deadlines, size_atom::value); },
       [=](shutdown_atom) {
         auto& conns = self->state.connections;
         for (const auto& [id, conn] : conns)

@@ -21,6 +21,7 @@
 
 #include "bench/src/histogram.hpp"
 #include "bench/src/options.hpp"
+#include "bench/src/soak.hpp"
 #include "bench/src/worker.hpp"
 
 using namespace parley::bench;
@@ -166,6 +167,7 @@ int main(int argc, char** argv) {
   }
   auto o = *parsed;
   if (o.worker >= 0) return run_worker(o);
+  if (o.scenario == "soak") return run_soak(o, argc, argv);
 
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string command = "parley-bench";

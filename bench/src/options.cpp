@@ -8,7 +8,7 @@ namespace parley::bench {
 std::string usage() {
   return R"(parley-bench: load generator for Parley (docs/benchmarks.md)
 
-  parley-bench --scenario idle|connect|fanout|pairs|churn [options]
+  parley-bench --scenario idle|connect|fanout|pairs|churn|soak [options]
 
   --target HOST:PORT        node to connect to (default 127.0.0.1:8080)
   --receive-target H:P      node for receivers (pairs, fanout); default: --target
@@ -28,6 +28,10 @@ std::string usage() {
   --churn-rate C            churn: connections opened, logged in and closed per second
   --drain S                 seconds to wait for deliveries after sending stops (default 5);
                             what has not arrived by then is reported as lost
+  --rounds N                soak: rounds of --connections connections that connect, log in
+                            and leave (default 6); RSS is read after each, once idle
+  --idle S                  soak: seconds to wait with nothing connected before RSS is read
+                            (default 5)
   --server-pid PID          report that process's RSS and CPU
   --out FILE                write the JSON result there
   --quiet                   no live progress line
@@ -71,6 +75,8 @@ std::optional<options> parse_options(int argc, char** argv, std::string& error, 
       else if (k == "--app") o.app_id = std::stoul(v);
       else if (k == "--secret") o.secret = v;
       else if (k == "--churn-rate") o.churn_rate = std::stod(v);
+      else if (k == "--rounds") o.rounds = std::stoul(v);
+      else if (k == "--idle") o.idle = std::stod(v);
       else if (k == "--drain") o.drain = std::stod(v);
       else if (k == "--server-pid") o.server_pid = std::stoi(v);
       else if (k == "--out") o.out = v;
@@ -90,7 +96,7 @@ std::optional<options> parse_options(int argc, char** argv, std::string& error, 
       return std::nullopt;
     }
   }
-  const std::string known[] = {"idle", "connect", "fanout", "pairs", "churn"};
+  const std::string known[] = {"idle", "connect", "fanout", "pairs", "churn", "soak"};
   if (std::find(std::begin(known), std::end(known), o.scenario) == std::end(known)) {
     error = "unknown scenario " + o.scenario;
     return std::nullopt;

@@ -9,7 +9,7 @@
 namespace parley::bench {
 
 struct options {
-  std::string scenario = "idle";          // idle | connect | fanout | pairs | churn
+  std::string scenario = "idle";          // idle | connect | fanout | pairs | churn | soak
   std::string target = "127.0.0.1:8080";  // where senders (and everyone, by default) connect
   std::string receive_target;             // receivers' node (pairs/fanout); empty: target
   uint32_t connections = 1000;
@@ -25,6 +25,8 @@ struct options {
   uint32_t connect_window = 1024;         // connection attempts in flight per process
   double churn_rate = 200;                // churn: connections opened and closed per second
   double drain = 5;                       // seconds to wait for stragglers after sending stops
+  uint32_t rounds = 6;                    // soak: connect rounds
+  double idle = 5;                        // soak: seconds with nothing connected before RSS is read
   int server_pid = 0;                     // read RSS and CPU of this process
   std::string out;                        // JSON result file
   bool quiet = false;                     // no live progress line

@@ -21,7 +21,7 @@ class NodeFixture : public ::testing::Test {
     c.log_level = "warn";
     c.shutdown_grace = 2;
     if (tweak) tweak(c);
-    node_ = std::make_unique<node_runtime>(c);
+    node_ = std::make_unique<node_runtime>(c, extra_behaviours_);
     std::string error;
     ASSERT_TRUE(node_->start(error)) << error;
   }
@@ -50,9 +50,30 @@ class NodeFixture : public ::testing::Test {
   }
 
   std::unique_ptr<node_runtime> node_;
+  std::vector<behaviour_spec> extra_behaviours_;  // registered after the built-in ones
 };
 
 inline int code_of(const json& r) { return r["response"]["code"].get<int>(); }
+
+// A negative check without a timer: sends the client's own user (`self_user`) a marker
+// message and waits for it. Pushes to one socket arrive in the order they were queued, and
+// the marker is queued after everything the test did before, so when it has arrived so has
+// anything else. True when no push named `cmd` (other than the marker) came before it.
+inline bool no_push_before_marker(ws_client& c, const std::string& self_user, const std::string& cmd) {
+  static int markers = 0;
+  auto id = "marker-" + std::to_string(++markers);
+  auto sent = c.request("sendMessage", {{"userID", self_user}, {"msg", "marker"}, {"msgID", id}});
+  if (sent["response"]["data"]["delivered"] != true) return false;
+  for (;;) {
+    auto m = c.next_push("msg");
+    if (!m) return false;  // the marker never came
+    if ((*m)["response"]["data"]["msgID"] == id) break;
+    if (cmd == "msg") return false;  // a message before the marker
+  }
+  for (const auto& p : c.pushes())
+    if (p.value("cmd", "") == cmd) return false;
+  return true;
+}
 
 // The fixture's helpers for a plain TEST that needs its own settings.
 class NodeFixtureAccess : public NodeFixture {
@@ -61,6 +82,7 @@ class NodeFixtureAccess : public NodeFixture {
   void start_with(const std::function<void(node_config&)>& tweak) { start(tweak); }
   std::unique_ptr<ws_client> login(uint32_t app, const std::string& id) { return user(app, id); }
   using NodeFixture::stats;
+  using NodeFixture::port;
 };
 
 }  // namespace parley::test

@@ -50,5 +50,29 @@ TEST(DeadlineBuckets, LateTicksTakeEverythingOverdueInOrder) {
   for (auto& a : actors) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
 }
 
+TEST(DeadlineBuckets, RemoveDropsTheEntryAndAddingAgainMovesIt) {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  std::vector<caf::actor> actors;
+  deadline_buckets buckets(milliseconds(100));
+  auto t0 = clock::time_point(milliseconds(5'000));
+  for (int i = 0; i < 4; ++i) {
+    actors.push_back(sys.spawn([] { return caf::behavior{[](int) {}}; }));
+    buckets.add(t0 + milliseconds(50), actors.back().address());  // one bucket
+  }
+  buckets.add(t0 + milliseconds(150), actors[3].address());  // moved to the next bucket
+  EXPECT_EQ(buckets.size(), 4u);
+  EXPECT_TRUE(buckets.remove(actors[0].address()));  // the bucket's last takes its slot
+  EXPECT_FALSE(buckets.remove(actors[0].address()));
+  auto due = buckets.take_due(t0 + milliseconds(100));
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(due[0], actors[2].address());
+  EXPECT_EQ(due[1], actors[1].address());
+  EXPECT_TRUE(buckets.remove(actors[3].address()));
+  EXPECT_EQ(buckets.size(), 0u);
+  EXPECT_TRUE(buckets.take_due(t0 + milliseconds(10'000)).empty());
+  for (auto& a : actors) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+}
+
 }  // namespace
 }  // namespace parley
