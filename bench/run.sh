@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 name=${1:?usage: bench/run.sh idle|connect|fanout|fanout-100k|fanout-10k|pairs|churn|soak [options]}
 shift
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DPARLEY_NODE_TESTS=OFF >/dev/null
 cmake --build build --target parley parley-bench >/dev/null
 PARLEY=build/app/parley
 BENCH=build/bench/parley-bench

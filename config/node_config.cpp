@@ -26,6 +26,8 @@ json to_json(const node_config& c) {
       {"ping_interval", c.ping_interval},
       {"max_frame_bytes", c.max_frame_bytes},
       {"max_http_body_bytes", c.max_http_body_bytes},
+      {"linger_max_bytes", c.linger_max_bytes},
+      {"linger_timeout_ms", c.linger_timeout_ms},
       {"write_queue_limit_bytes", c.write_queue_limit_bytes},
       {"max_inflight_frames", c.max_inflight_frames},
       {"dedup_window", c.dedup_window},
@@ -97,6 +99,8 @@ config_result from_json(const json& j) {
       !read_uint(j, "ping_interval", c.ping_interval, 1, 3600, e) ||
       !read_uint(j, "max_frame_bytes", c.max_frame_bytes, 128, 64u << 20, e) ||
       !read_uint(j, "max_http_body_bytes", c.max_http_body_bytes, 128, 64u << 20, e) ||
+      !read_uint(j, "linger_max_bytes", c.linger_max_bytes, 0, 1u << 30, e) ||
+      !read_uint(j, "linger_timeout_ms", c.linger_timeout_ms, 0, 60000, e) ||
       !read_uint(j, "write_queue_limit_bytes", c.write_queue_limit_bytes, 1024, big, e) ||
       !read_uint(j, "max_inflight_frames", c.max_inflight_frames, 1, 65536, e) ||
       !read_uint(j, "dedup_window", c.dedup_window, 0, 7 * 86400, e) ||

@@ -25,6 +25,11 @@ struct node_config {
   uint32_t handshake_timeout = 10;   // seconds for HTTP request + upgrade, and for a close
   uint32_t ping_interval = 30;       // seconds between server WebSocket pings on a quiet socket
   uint32_t max_frame_bytes = 64 * 1024;
+  // Lingering close (gateway/lingering_close.hpp): after its close frame the node reads and
+  // discards what the client still sends, up to these bounds, before closing the socket, so
+  // the client gets the close code instead of a reset.
+  uint32_t linger_max_bytes = 32u << 20;
+  uint32_t linger_timeout_ms = 2000;
   uint32_t max_http_body_bytes = 1024 * 1024;
   uint32_t write_queue_limit_bytes = 1024 * 1024;  // per connection; past it: close 1008
   uint32_t max_inflight_frames = 64;  // frames read but not yet handled, per connection

@@ -30,6 +30,7 @@
 #include <boost/beast/websocket/teardown.hpp>
 
 #include "gateway/connection_socket.hpp"
+#include "gateway/lingering_close.hpp"
 
 namespace parley {
 
@@ -45,6 +46,8 @@ class frame_socket {
   const socket_type& next_layer() const noexcept { return socket_; }
 
   void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
+  void set_linger(linger_limits limits) { linger_ = limits; }
+  const linger_limits& linger() const { return linger_; }
 
   template <class MutableBufferSequence, class ReadHandler>
   void async_read_some(const MutableBufferSequence& buffers, ReadHandler&& handler) {
@@ -126,6 +129,7 @@ class frame_socket {
 
   socket_type socket_;
   std::weak_ptr<void> owner_;
+  linger_limits linger_;
   std::unique_ptr<pending_write> pending_;
   bool writing_ = false;
 };
@@ -137,11 +141,12 @@ inline void teardown(boost::beast::role_type role, frame_socket& socket,
   teardown(role, socket.next_layer(), ec);
 }
 
+// The asynchronous close, after the close frame went out: a lingering close
+// (gateway/lingering_close.hpp), not Beast's teardown.
 template <class TeardownHandler>
-void async_teardown(boost::beast::role_type role, frame_socket& socket,
-                    TeardownHandler&& handler) {
-  using boost::beast::websocket::async_teardown;
-  async_teardown(role, socket.next_layer(), std::forward<TeardownHandler>(handler));
+void async_teardown(boost::beast::role_type, frame_socket& socket, TeardownHandler&& handler) {
+  using op = lingering_close<frame_socket::socket_type, std::decay_t<TeardownHandler>>;
+  op::start(socket.next_layer(), socket.linger(), std::forward<TeardownHandler>(handler));
 }
 
 }  // namespace parley

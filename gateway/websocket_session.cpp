@@ -50,6 +50,8 @@ void websocket_session::run(request req, uint32_t pre_app, std::string pre_user)
   pre_app_ = pre_app;
   pre_user_ = std::move(pre_user);
   ws_.next_layer().set_owner(weak_from_this());
+  ws_.next_layer().set_linger({ctx_.config->linger_max_bytes,
+                               std::chrono::milliseconds(ctx_.config->linger_timeout_ms)});
   const auto& cfg = *ctx_.config;
   // Every field set: no idle timer and no Beast pings (the node-wide keepalive pings).
   auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);

@@ -14,7 +14,8 @@ packages=(
 )
 
 if [ "${1:-}" = "--test" ]; then
-  packages+=(chromium iproute2)
+  # clang and its sanitizer runtimes build the sanitizer build (scripts/test.sh)
+  packages+=(chromium iproute2 clang libclang-rt-14-dev)
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)
 fi

@@ -57,7 +57,6 @@ struct node_stats {
   counter bad_requests_total{0};      // frames answered with 1001/1010
   counter http_requests_total{0};
   counter behaviour_restarts_total{0};  // behaviour actors restarted after a crash
-  counter log_lines_dropped_total{0};   // log lines the async logger's full queue dropped
 
   gauge& live(actor_kind kind) { return actors[static_cast<size_t>(kind)]; }
   counter& closes(close_reason r) { return closes_total[static_cast<size_t>(r)]; }

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/logging.hpp"
 #include "config/text.hpp"
 #include "gateway/ask.hpp"
 #include "gateway/routes/routes.hpp"
@@ -60,6 +61,8 @@ nlohmann::json state_json(const node_stats& s, const node_config& cfg) {
       {"pushes", {{"delivered", load(s.pushes_delivered_total)}, {"dropped", load(s.pushes_dropped_total)}}},
       {"badRequests", load(s.bad_requests_total)},
       {"httpRequests", load(s.http_requests_total)},
+      {"behaviourRestarts", load(s.behaviour_restarts_total)},
+      {"logLinesDropped", log::dropped_lines()},
       {"upgradesRejected", load(s.upgrades_rejected_total)},
       {"upgradesForbidden", load(s.upgrades_forbidden_total)},
       {"closes", closes},
@@ -91,6 +94,8 @@ std::string prometheus_text(const node_stats& s) {
   metric(out, "parley_connection_logins_total", "counter", "Successful logins.", load(s.logins_total));
   metric(out, "parley_connection_login_failures_total", "counter", "Refused logins.", load(s.login_failures_total));
   metric(out, "parley_http_requests_total", "counter", "HTTP requests read.", load(s.http_requests_total));
+  metric(out, "parley_node_behaviour_restarts_total", "counter", "Behaviour actors restarted after a crash.", load(s.behaviour_restarts_total));
+  metric(out, "parley_log_lines_dropped_total", "counter", "Log lines dropped because the asynchronous log queue was full.", log::dropped_lines());
   metric(out, "parley_process_resident_memory_bytes", "gauge", "Resident set size.", proc.rss_bytes);
   metric(out, "parley_process_cpu_seconds_total", "counter", "User and system CPU time.", proc.cpu_seconds);
   out << "# HELP parley_gateway_closes_total WebSocket connections closed, by reason.\n"

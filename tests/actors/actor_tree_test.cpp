@@ -4,6 +4,8 @@
 
 #include <atomic>
 
+#include <caf/default_attachable.hpp>
+
 #include "actors/behaviours/builtin.hpp"
 #include "actors/group/group_actor.hpp"
 #include "actors/node/node_actor.hpp"
@@ -237,6 +239,93 @@ TEST_F(ActorTree, ClosedConnectionsLeaveNoDeadlineEntries) {
   for (auto& c : conns) disconnect(c);
   EXPECT_TRUE(test::eventually([&] { return live(actor_kind::connection) == 0; }));
   EXPECT_TRUE(test::eventually([&] { return entries() == 0; })) << entries() << " entries left";
+}
+
+// How many monitors `observer` holds on `observed`, read from CAF itself: each detach()
+// removes one matching attachable (and is undone by nothing: call at the end of a test).
+size_t monitors_on(const caf::actor& observed, const caf::actor& observer) {
+  caf::default_attachable::observe_token tk{observer.address(), caf::default_attachable::monitor};
+  caf::attachable::token token{caf::default_attachable::observe_token::token_type, &tk};
+  auto* target = caf::actor_cast<caf::abstract_actor*>(observed);
+  size_t n = 0;
+  while (target->detach(token) > 0) ++n;
+  return n;
+}
+
+TEST_F(ActorTree, JoinLeaveCyclesLeaveOneMonitor) {
+  auto stand_in = [](caf::event_based_actor*) { return caf::behavior{[](shutdown_atom) {}}; };
+  auto sinks = std::make_shared<user_sinks>();
+  caf::scoped_actor self{*system_};
+  auto group = system_->spawn(group_actor, group_setup{101, "g", "101/g",
+                                                       caf::actor_cast<caf::actor>(self), &stats_});
+  auto keeper = system_->spawn(stand_in), user = system_->spawn(stand_in);
+  caf::anon_send(group, join_atom::value, std::string("keeper"), keeper, sinks);  // never empty
+  for (int i = 0; i < 10000; ++i) {
+    caf::anon_send(group, join_atom::value, std::string("alice"), user, sinks);
+    caf::anon_send(group, leave_atom::value, std::string("alice"));
+  }
+  membership_result last;
+  self->request(group, caf::infinite, join_atom::value, std::string("alice"), user, sinks)
+      .receive([&](membership_result& r) { last = r; }, [](caf::error&) {});
+  EXPECT_TRUE(last.changed);
+  EXPECT_EQ(monitors_on(user, group), 1u);
+  EXPECT_EQ(monitors_on(keeper, group), 1u);
+  for (auto& a : {group, keeper, user}) self->send_exit(a, caf::exit_reason::user_shutdown);
+}
+
+TEST_F(ActorTree, ABigGroupWhoseMembersAllDisconnectEndsEmptyAndRetired) {
+  // 20,000 members leave at once (their user actors die): the group finds each by address,
+  // ends empty and the node retires it.
+  auto stand_in = [](caf::event_based_actor*) { return caf::behavior{[](shutdown_atom) {}}; };
+  auto sinks = std::make_shared<user_sinks>();
+  std::vector<caf::actor> users;
+  for (int i = 0; i < 20000; ++i) {
+    users.push_back(system_->spawn(stand_in));
+    caf::anon_send(node_, join_atom::value, uint32_t{101}, std::string("big"),
+                   "u" + std::to_string(i), users.back(), sinks);
+  }
+  caf::scoped_actor self{*system_};
+  auto members = [&] {
+    size_t n = 0;
+    self->request(node_, caf::infinite, members_atom::value, uint32_t{101}, std::string("big"))
+        .receive([&](std::vector<std::string>& ids) { n = ids.size(); }, [](caf::error&) {});
+    return n;
+  };
+  ASSERT_TRUE(test::eventually([&] { return members() == 20000; }, std::chrono::seconds(30)));
+  EXPECT_EQ(live(actor_kind::group), 1);
+  for (auto& u : users) self->send_exit(u, caf::exit_reason::user_shutdown);
+  EXPECT_TRUE(test::eventually([&] { return live(actor_kind::group) == 0; }, std::chrono::seconds(30)));
+  EXPECT_EQ(members(), 0u);
+}
+
+TEST_F(ActorTree, GroupsPerUserAndPerAppAreCapped) {
+  auto node_config_with_caps = std::make_shared<node_config>();
+  node_config_with_caps->max_groups_per_user = 3;
+  node_config_with_caps->max_groups_per_app = 4;
+  auto node = system_->spawn(node_actor, node_setup{node_config_with_caps, &stats_,
+                                                    behaviours::builtin_behaviours(), "caps"});
+  auto connect_to = [&](const caf::actor& n) {
+    auto sink = std::make_shared<recording_sink>();
+    caf::anon_send(n, connect_atom::value, sink_ptr(sink), std::string("test"), uint32_t{0}, std::string());
+    return conn{sink, sink->wait_attached()};
+  };
+  auto a = connect_to(node), b = connect_to(node);
+  call(a, "login", {{"appID", 101}, {"userID", "alice"}});
+  call(b, "login", {{"appID", 101}, {"userID", "bob"}});
+  for (auto g : {"g1", "g2", "g3"}) EXPECT_EQ(code(call(a, "join", {{"group", g}})), 200);
+  EXPECT_EQ(call(a, "join", {{"group", "g1"}})["response"]["data"]["joined"], false);  // already in
+  auto over = call(a, "join", {{"group", "g4"}});
+  EXPECT_EQ(code(over), 1006) << over.dump();
+  EXPECT_EQ(code(call(b, "join", {{"group", "g4"}})), 200);  // the app's 4th group
+  auto app_full = call(b, "join", {{"group", "g5"}});
+  EXPECT_EQ(code(app_full), 1006) << app_full.dump();
+  EXPECT_EQ(code(call(b, "join", {{"group", "g1"}})), 200);  // an existing group is fine
+  EXPECT_EQ(call(a, "leave", {{"group", "g9"}})["response"]["data"]["left"], false);
+  EXPECT_EQ(call(a, "leave", {{"group", "g2"}})["response"]["data"]["left"], true);
+  EXPECT_EQ(code(call(a, "join", {{"group", "g4"}})), 200);  // room again after a leave
+  disconnect(a);
+  disconnect(b);
+  caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
 }
 
 TEST_F(ActorTree, LoginTimeoutClosesAnonymousConnection) {

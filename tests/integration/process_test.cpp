@@ -7,6 +7,8 @@
 #include <array>
 #include <cstdio>
 #include <regex>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -54,42 +56,88 @@ TEST(Process, TokenCommandMintsAVerifiableToken) {
   EXPECT_EQ(run("token --secret s").exit_code, 2);
 }
 
-TEST(Process, SigtermClosesClientsWith1001AndExitsZero) {
-  int err_pipe[2];
-  ASSERT_EQ(pipe(err_pipe), 0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(err_pipe[1], STDERR_FILENO);
-    close(err_pipe[0]);
-    execl(PARLEY_BINARY, PARLEY_BINARY, "--listen", "127.0.0.1:0", "--log-level", "info", nullptr);
-    _exit(127);
+// A `parley` process with its stderr on a pipe, started on a free port.
+struct node_process {
+  pid_t pid = 0;
+  int err = -1;
+  uint16_t port = 0;
+  std::string log;  // stderr read so far
+
+  // Starts the binary with `args` (after --listen 127.0.0.1:0) and reads its stderr until it
+  // logs "listening on HOST:PORT".
+  bool start(std::vector<std::string> args) {
+    int err_pipe[2];
+    if (pipe(err_pipe) != 0) return false;
+    args.insert(args.begin(), {PARLEY_BINARY, "--listen", "127.0.0.1:0"});
+    pid = fork();
+    if (pid == 0) {
+      dup2(err_pipe[1], STDERR_FILENO);
+      close(err_pipe[0]);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      execv(PARLEY_BINARY, argv.data());
+      _exit(127);
+    }
+    close(err_pipe[1]);
+    err = err_pipe[0];
+    std::smatch m;
+    std::regex listening("listening on 127\\.0\\.0\\.1:(\\d+)");
+    while (!std::regex_search(log, m, listening))
+      if (!read_some()) return false;
+    port = static_cast<uint16_t>(std::stoi(m[1]));
+    return true;
   }
-  close(err_pipe[1]);
-  // The node logs "listening on HOST:PORT" once it accepts.
-  std::string log;
-  std::smatch m;
-  std::regex listening("listening on 127\\.0\\.0\\.1:(\\d+)");
-  char buf[512];
-  while (!std::regex_search(log, m, listening)) {
-    auto n = read(err_pipe[0], buf, sizeof buf);
-    ASSERT_GT(n, 0) << log;
+  bool read_some() {
+    char buf[4096];
+    auto n = read(err, buf, sizeof buf);
+    if (n <= 0) return false;
     log.append(buf, n);
+    return true;
   }
-  auto port = static_cast<uint16_t>(std::stoi(m[1]));
+  // SIGTERM, then waits up to `limit` for the exit; the exit code, or -1.
+  int stop(std::chrono::seconds limit = std::chrono::seconds(5)) {
+    kill(pid, SIGTERM);
+    auto sent = std::chrono::steady_clock::now();
+    int status = 0;
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() - sent > limit) return -1;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    while (read_some()) {}
+    close(err);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+};
+
+TEST(Process, SigtermClosesClientsWith1001AndExitsZero) {
+  node_process node;
+  ASSERT_TRUE(node.start({"--log-level", "info"})) << node.log;
   ws_client c;
-  ASSERT_TRUE(c.connect(port));
+  ASSERT_TRUE(c.connect(node.port));
   EXPECT_EQ(c.login(101, "alice")["response"]["code"], 200);
-  auto sent = std::chrono::steady_clock::now();
-  kill(pid, SIGTERM);
+  kill(node.pid, SIGTERM);
   EXPECT_EQ(c.wait_closed(), 1001);
-  int status = 0;
-  while (waitpid(pid, &status, WNOHANG) == 0) {
-    ASSERT_LT(std::chrono::steady_clock::now() - sent, std::chrono::seconds(5)) << "still running";
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  EXPECT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
-  close(err_pipe[0]);
+  EXPECT_EQ(node.stop(), 0) << "still running or failed";
+}
+
+TEST(Process, LogsHoldNoTokensAndNoInjectedLines) {
+  node_process node;
+  ASSERT_TRUE(node.start({"--log-level", "info", "--auth-secret", "s3cret"})) << node.log;
+  ws_client refused;
+  unsigned status = 0;
+  EXPECT_FALSE(refused.connect(node.port, "/acc?appID=101&userID=ev%0AFAKE%20line&token=SUPERSECRET1", &status));
+  EXPECT_EQ(status, 403u);
+  http_call(node.port, "GET", "/user/list?appID=101&token=SUPERSECRET2");
+  ws_client c;
+  ASSERT_TRUE(c.connect(node.port));
+  auto r = c.request("login", {{"appID", 101}, {"userID", "x\nFAKE line"}, {"serviceToken", "SUPERSECRET3"}});
+  EXPECT_EQ(r["response"]["code"], 1003);
+  c.close();
+  ASSERT_EQ(node.stop(), 0);
+  EXPECT_EQ(node.log.find("SUPERSECRET"), std::string::npos) << node.log;
+  EXPECT_EQ(node.log.find("\nFAKE"), std::string::npos) << node.log;  // no line an id began
+  EXPECT_NE(node.log.find("\\x0aFAKE"), std::string::npos) << node.log;  // escaped instead
 }
 
 }  // namespace
