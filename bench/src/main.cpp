@@ -21,6 +21,7 @@
 
 #include "bench/src/histogram.hpp"
 #include "bench/src/options.hpp"
+#include "bench/src/process_stats.hpp"
 #include "bench/src/soak.hpp"
 #include "bench/src/worker.hpp"
 
@@ -40,29 +41,6 @@ struct child {
   json progress;
   json result;
 };
-
-uint64_t proc_rss_bytes(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
-  return 0;
-}
-
-double proc_cpu_seconds(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto close = text.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream fields(text.substr(close + 2));
-  std::string f;
-  unsigned long long utime = 0, stime = 0;
-  for (int i = 3; i <= 15 && fields >> f; ++i) {
-    if (i == 14) utime = std::stoull(f);
-    if (i == 15) stime = std::stoull(f);
-  }
-  return static_cast<double>(utime + stime) / sysconf(_SC_CLK_TCK);
-}
 
 child spawn_worker(const std::string& self, const std::vector<std::string>& args, int index,
                    uint32_t begin, uint32_t end) {

@@ -1,5 +1,7 @@
 #include "bench/src/soak.hpp"
 
+#include "bench/src/process_stats.hpp"
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,14 +20,6 @@ namespace parley::bench {
 namespace {
 
 using json = nlohmann::json;
-
-uint64_t rss_bytes(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
-  return 0;
-}
 
 // One `connect` round as a child process; returns its JSON result (null on failure).
 json connect_round(const options& o, const std::string& out) {
@@ -62,14 +56,14 @@ int run_soak(const options& o, int argc, char** argv) {
   for (int i = 1; i < argc; ++i) command += std::string(" ") + argv[i];
   json rounds = json::array();
   bool ok = true;
-  auto before = rss_bytes(o.server_pid);
+  auto before = proc_rss_bytes(o.server_pid);
   for (uint32_t r = 1; r <= o.rounds; ++r) {
     auto tmp = "/tmp/parley-soak-" + std::to_string(getpid()) + "-" + std::to_string(r) + ".json";
     auto result = connect_round(o, tmp);
     uint64_t logged_in = result.is_null() ? 0 : result["connections"].value("ready", 0ull);
     if (logged_in != o.connections) ok = false;
     std::this_thread::sleep_for(std::chrono::duration<double>(o.idle));
-    auto rss = rss_bytes(o.server_pid);
+    auto rss = proc_rss_bytes(o.server_pid);
     rounds.push_back({{"round", r}, {"logged_in", logged_in}, {"rss_bytes", rss}});
     if (!o.quiet) std::fprintf(stderr, "round %u: %llu logged in, server RSS %.1f MB\n", r,
                                static_cast<unsigned long long>(logged_in), rss / 1e6);

@@ -5,10 +5,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { startNode } from './node.mjs';
+import { startParley } from '../support/parley_node.mjs';
 
 let node;
-before(async () => { node = await startNode(['--max-frame-bytes', '65536', '--shutdown-grace', '5']); });
+before(async () => { node = await startParley({ args: ['--max-frame-bytes', '65536', '--shutdown-grace', '5'] }); });
 after(async () => { await node.stop(); });
 
 // Opens a socket, sends `bytes` bytes in one text frame, resolves with the close code seen.
@@ -45,7 +45,7 @@ function loggedIn(url, userID) {
 }
 
 test('a node that stops closes its clients with 1001', async () => {
-  const other = await startNode(['--shutdown-grace', '5']);
+  const other = await startParley({ args: ['--shutdown-grace', '5'] });
   const clients = await Promise.all(['a', 'b', 'c'].map((id) => loggedIn(other.url, id)));
   const exit = other.stop();
   assert.deepEqual(await Promise.all(clients.map((ws) => ws.closed)), [1001, 1001, 1001]);

@@ -1,42 +1,18 @@
 // harness.mjs: what every browser test needs. Starts a real `parley` node (the binary CTest
 // built) on a free port, launches Debian's chromium through playwright-core (no browser
 // download), and saves a screenshot of every open page when a scenario fails.
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { startParley } from '../support/parley_node.mjs';
 
-const binary = process.env.PARLEY_BINARY;
 const webui = process.env.PARLEY_WEBUI;
 export const artifacts = process.env.PARLEY_ARTIFACTS || path.resolve('webui-artifacts');
 mkdirSync(artifacts, { recursive: true });
 
-// Starts a node; resolves once it logs "listening on HOST:PORT". `port` 0 picks a free one.
+// Starts a node serving the web UI; see tests/support/parley_node.mjs.
 export function startNode({ port = 0, args = [] } = {}) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(binary, ['--listen', `127.0.0.1:${port}`, '--webui-dir', webui,
-                                '--log-level', 'info', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    const timer = setTimeout(() => reject(new Error(`node did not start:\n${log}`)), 10000);
-    proc.stderr.on('data', (chunk) => {
-      log += chunk;
-      const m = log.match(/listening on 127\.0\.0\.1:(\d+)/);
-      if (m && !proc.port) {
-        clearTimeout(timer);
-        proc.port = Number(m[1]);
-        resolve({ port: proc.port, base: `http://127.0.0.1:${proc.port}`, proc, stop: () => stopNode(proc) });
-      }
-    });
-    proc.on('exit', (code) => { if (!proc.port) reject(new Error(`node exited ${code}:\n${log}`)); });
-  });
-}
-
-function stopNode(proc) {
-  return new Promise((resolve) => {
-    if (proc.exitCode !== null) return resolve(proc.exitCode);
-    proc.on('exit', (code) => resolve(code));
-    proc.kill('SIGTERM');
-  });
+  return startParley({ port, args: ['--webui-dir', webui, ...args] });
 }
 
 export function launchBrowser() {
