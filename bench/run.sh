@@ -9,7 +9,7 @@ name=${1:?usage: bench/run.sh idle|connect|fanout|fanout-100k|fanout-10k|pairs|c
 shift
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DPARLEY_NODE_TESTS=OFF >/dev/null
 cmake --build build --target parley parley-bench >/dev/null
-PARLEY=build/app/parley
+PARLEY=${PARLEY:-build/app/parley}  # PARLEY=/path/to/parley measures another build (e.g. a baseline)
 BENCH=build/bench/parley-bench
 source bench/lib.sh
 
@@ -23,7 +23,7 @@ case "$name" in
   fanout-10k)  node_args+=(--presence-pushes false); args=(--scenario fanout --connections 10000 --senders 2 --window 8 --processes 2 --duration 10 --drain 60) ;;
   pairs)       node_args+=(--presence-pushes false); args=(--scenario pairs --connections 10000 --rate 20000 --duration 10) ;;
   churn)       node_args+=(--presence-pushes false); args=(--scenario churn --connections 2000 --rate 2000 --churn-rate 500 --duration 10) ;;
-  soak)        node_args+=(--presence-pushes false); args=(--scenario soak --connections 10000 --rounds 6 --idle 5) ;;
+  soak)        node_args+=(--presence-pushes false); args=(--scenario soak --connections 10000 --rounds 6 --idle 12) ;;  # idle > jemalloc's 10 s dirty-page decay
   *) echo "unknown benchmark $name" >&2; exit 2 ;;
 esac
 # PARLEY_NODE_ARGS adds node flags, e.g. PARLEY_NODE_ARGS="--actor-scheduler sharing"

@@ -152,10 +152,6 @@ caf::behavior connection_actor(caf::stateful_actor<connection_state>* self,
   st.setup = std::move(setup);
   st.connected_at = st.last_activity = clock::now();
   on_tick(self);  // registers the first deadline with the wheel
-  // However this actor ends, its wheel entry goes with it (see deadline_wheel.hpp).
-  self->attach_functor([wheel = st.setup.deadlines, me = self->address()] {
-    caf::anon_send(wheel, cancel_atom::value, me);
-  });
   return {
       [=](frame_atom, std::string& text) {
         self->state.last_activity = clock::now();

@@ -11,8 +11,8 @@
 //
 // Actors are held by address (weak), so a closed connection is not kept alive by its entry.
 // A weak reference still keeps the dead actor's memory block (~1.5 KB for a connection)
-// until it is dropped, so an actor that quits cancels its entry (cancel_atom, sent by an
-// attached functor): without that, every connection that came and went stayed in memory
+// until it is dropped, so the entry of an actor that quits is cancelled (cancel_atom: the
+// node sends it when it sees the connection's down_msg): without that, every connection that came and went stayed in memory
 // until its heartbeat deadline, minutes later. Each actor has at most one entry; adding
 // again moves it. Memory: one vector slot and one hash node (~48 bytes) per entry.
 #pragma once

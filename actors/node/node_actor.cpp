@@ -135,10 +135,9 @@ node_state::child& user_for_login(self_ptr self, uint32_t app_id, const std::str
   auto it = st.users.find(key);
   if (it != st.users.end()) return it->second;
   auto sinks = std::make_shared<user_sinks>();
-  auto user = self->spawn(user_actor, user_setup{app_id, user_id, key,
-                                                 caf::actor_cast<caf::actor>(self),
-                                                 st.setup.stats, sinks,
-                                                 st.setup.config->max_groups_per_user});
+  auto user = self->spawn(user_actor, user_setup{app_id, st.setup.config->max_groups_per_user,
+                                                 user_id, key, caf::actor_cast<caf::actor>(self),
+                                                 st.setup.stats, sinks});
   watch(self, user, actor_kind::user, key);
   st.directory->insert(key, sinks);
   st.app_users[app_id].insert(user_id);
@@ -217,6 +216,22 @@ std::vector<group_summary> top_groups(self_ptr self, uint32_t limit) {
   return out;
 }
 
+// A connection actor is gone: its deadline entry goes (the entry's weak reference would keep
+// the dead actor's memory until its deadline, see deadline_wheel.hpp), and a connection actor
+// that died abnormally closes its socket with 1011, so the session does not keep its slot.
+// (The node watches every connection anyway; doing both here costs no attachable per
+// connection.)
+void forget_connection(self_ptr self, const std::string& conn_id, const caf::down_msg& dm) {
+  auto& st = self->state;
+  self->send(st.deadlines, cancel_atom::value, dm.source);
+  auto it = st.connections.find(conn_id);
+  if (it == st.connections.end()) return;
+  if (dm.reason && dm.reason != caf::exit_reason::normal &&
+      dm.reason != caf::exit_reason::user_shutdown)
+    it->second.sink->close(close_reason::error);
+  st.connections.erase(it);
+}
+
 void on_down(self_ptr self, const caf::down_msg& dm) {
   auto& st = self->state;
   auto it = st.watched.find(dm.source);
@@ -224,7 +239,7 @@ void on_down(self_ptr self, const caf::down_msg& dm) {
   auto [kind, key] = it->second;
   st.watched.erase(it);
   switch (kind) {
-    case actor_kind::connection: st.connections.erase(key); break;
+    case actor_kind::connection: forget_connection(self, key, dm); break;
     case actor_kind::user:
       if (st.users.count(key)) {
         log::node()->error("user actor died key={} reason={}", log::safe(key), self->system().render(dm.reason));
@@ -267,14 +282,8 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
                             st.deadlines};
         if (pre_app != 0) cs.preauth.emplace(pre_app, pre_user);
         auto conn = self->spawn(connection_actor, std::move(cs));
-        // A connection actor that dies abnormally still frees its socket: close it with 1011.
-        conn->attach_functor([sink](const caf::error& reason) {
-          if (reason && reason != caf::exit_reason::normal &&
-              reason != caf::exit_reason::user_shutdown)
-            sink->close(close_reason::error);
-        });
         watch(self, conn, actor_kind::connection, conn_id);
-        st.connections.emplace(conn_id, conn);
+        st.connections.emplace(conn_id, node_state::connection_entry{conn, sink});
         sink->attach(conn, conn_id);
       },
       [=](login_atom, uint32_t app_id, const std::string& user_id, const caf::actor& conn,
@@ -345,7 +354,7 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
       [=](shutdown_atom) {
         auto& conns = self->state.connections;
         for (const auto& [id, conn] : conns)
-          self->send(conn, close_atom::value, static_cast<uint8_t>(close_reason::shutdown));
+          self->send(conn.handle, close_atom::value, static_cast<uint8_t>(close_reason::shutdown));
         return static_cast<uint32_t>(conns.size());
       },
   };

@@ -62,7 +62,11 @@ struct node_state {
   std::unordered_map<std::string, supervised> behaviours;  // cmd -> its supervision record
   caf::actor deadlines;  // wakes connections at their deadlines (actors/deadline)
   uint64_t next_conn = 0;
-  std::unordered_map<std::string, caf::actor> connections;       // conn id -> connection
+  struct connection_entry {
+    caf::actor handle;
+    sink_ptr sink;  // closed with 1011 if the actor dies abnormally
+  };
+  std::unordered_map<std::string, connection_entry> connections;  // conn id -> connection
   std::unordered_map<std::string, child> users;                  // user key -> user
   user_directory_ptr directory;  // user key -> sockets, read by behaviours (see its header)
   // app -> online user ids, ordered so that `users` pages by cursor (the last id seen)

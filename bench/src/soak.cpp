@@ -68,11 +68,13 @@ int run_soak(const options& o, int argc, char** argv) {
     if (!o.quiet) std::fprintf(stderr, "round %u: %llu logged in, server RSS %.1f MB\n", r,
                                static_cast<unsigned long long>(logged_in), rss / 1e6);
   }
-  // Growth from the second round on: the first round grows pools and arenas once.
+  // Growth from the second round on (the first round grows pools and arenas once): the
+  // largest RSS of rounds 2..N over round 2's.
   double growth = 0;
   if (rounds.size() >= 2) {
     double base = rounds[1]["rss_bytes"].get<double>();
-    for (const auto& r : rounds) growth = std::max(growth, (r["rss_bytes"].get<double>() - base) / base);
+    for (size_t i = 1; i < rounds.size(); ++i)
+      growth = std::max(growth, (rounds[i]["rss_bytes"].get<double>() - base) / base);
   }
   json out{{"scenario", "soak"}, {"command", command}, {"connections", o.connections},
            {"idle_seconds", o.idle}, {"rss_start_bytes", before}, {"rounds", rounds},
