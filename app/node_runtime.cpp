@@ -73,7 +73,7 @@ node_runtime::node_runtime(node_config config, std::vector<behaviour_spec> extra
   system_ = std::make_unique<caf::actor_system>(*actor_config_);
   auto behaviours = behaviours::builtin_behaviours();
   for (auto& b : extra) behaviours.push_back(std::move(b));
-  auto node_id = random_node_id();
+  auto node_id = config_->node_id.empty() ? random_node_id() : config_->node_id;
   node_ = system_->spawn(node_actor, node_setup{config_, &stats_, std::move(behaviours), node_id});
   pings_ = std::make_unique<keepalive>(*ioc_, std::chrono::milliseconds(config_->ping_interval * 500));
   gateway_.reset(new gateway_context{*system_, node_, fetch_registry(*system_, node_), config_,

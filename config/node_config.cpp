@@ -16,6 +16,7 @@ using json = nlohmann::json;
 
 json to_json(const node_config& c) {
   return json{
+      {"node_id", c.node_id},
       {"listen", c.listen_host + ":" + std::to_string(c.listen_port)},
       {"auth_secret", c.auth_secret},
       {"api_key", c.api_key},
@@ -87,6 +88,14 @@ config_result from_json(const json& j) {
   std::string& e = r.error;
   if (!parse_listen(j.at("listen").get<std::string>(), c.listen_host, c.listen_port)) {
     e = "listen must be HOST:PORT, got " + j.at("listen").get<std::string>();
+    return r;
+  }
+  c.node_id = j.at("node_id").get<std::string>();
+  if (!c.node_id.empty() &&
+      (c.node_id.size() > 32 ||
+       c.node_id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") !=
+           std::string::npos)) {
+    e = "node_id must be 1 to 32 of A-Z a-z 0-9 _ -, got '" + c.node_id + "'";
     return r;
   }
   c.auth_secret = j.at("auth_secret").get<std::string>();

@@ -15,6 +15,10 @@
 namespace parley {
 
 struct node_config {
+  // This node's name: the prefix of every conn id it hands out, and (with the cluster) its
+  // identity in the directory, so it must stay the same across restarts. 1 to 32 of
+  // [A-Za-z0-9_-]. Empty: a random 8-hex-digit id per start (a single node needs no more).
+  std::string node_id;
   std::string listen_host = "127.0.0.1";
   uint16_t listen_port = 8080;
   std::string auth_secret;          // empty: token checks off (a warning is logged)

@@ -67,6 +67,13 @@ TEST(NodeConfig, ShippedFileParses) {
   EXPECT_EQ(r.config->listen_port, 8080);
 }
 
+TEST(NodeConfig, NodeIdIsKeptAsGiven) {
+  auto r = parse_config({"--node-id", "node-1_a"});
+  ASSERT_TRUE(r.config) << r.error;
+  EXPECT_EQ(r.config->node_id, "node-1_a");
+  EXPECT_EQ(parse_config({}).config->node_id, "");  // random per start
+}
+
 TEST(NodeConfig, BadInputIsRefusedWithAReason) {
   struct bad { std::vector<std::string> args; const char* mentions; };
   std::vector<bad> cases = {
@@ -83,6 +90,9 @@ TEST(NodeConfig, BadInputIsRefusedWithAReason) {
       {{"--app-ids", "1,x"}, "--app-ids"},
       {{"--actor-idle-sleep-us", "10"}, "actor_idle_sleep_us"},
       {{"--actor-idle-polls", "100001"}, "actor_idle_polls"},
+      {{"--node-id", "has space"}, "node_id"},
+      {{"--node-id", std::string(33, 'n')}, "node_id"},
+      {{"--max-message-bytes", "1048576"}, "max_message_bytes"},  // would not fit the queue
   };
   for (const auto& c : cases) {
     auto r = parse_config(c.args);
