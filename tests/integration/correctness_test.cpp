@@ -203,6 +203,25 @@ TEST_F(Supervision, ADeadConnectionActorClosesItsSocketWith1011) {
   EXPECT_EQ(code_of(bob->request("ping")), 200);
 }
 
+TEST(SupervisionLimit, PastItsRestartIntensityABehaviourStaysDown) {
+  NodeFixtureAccess node;
+  node.extra_behaviours_ = faulty_behaviours();
+  node.start_with([](node_config& c) {
+    c.behaviour_max_restarts = 2;
+    c.behaviour_restart_window = 60;
+  });
+  auto alice = node.login(101, "alice");
+  for (int crash = 0; crash < 3; ++crash) {
+    EXPECT_EQ(code_of(alice->request("crash", {{"throw", true}})), 1004);
+    if (crash < 2)  // restarted: alive again
+      EXPECT_TRUE(eventually([&] { return code_of(alice->request("crash", {{"throw", false}})) == 200; }));
+  }
+  // The third crash passed the intensity (2 in 60 s): the cmd answers 1004 from now on.
+  EXPECT_TRUE(eventually([&] { return node.stats().behaviour_restarts_total == 2; }));
+  EXPECT_EQ(code_of(alice->request("crash", {{"throw", false}})), 1004);
+  EXPECT_EQ(code_of(alice->request("ping")), 200);  // every other cmd is unaffected
+}
+
 // --- 10. one decimal parser ---------------------------------------------------------------
 
 TEST(UpgradeParsing, AnAppIdPastUint32IsNotTruncated) {

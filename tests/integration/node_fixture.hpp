@@ -83,6 +83,7 @@ class NodeFixtureAccess : public NodeFixture {
   std::unique_ptr<ws_client> login(uint32_t app, const std::string& id) { return user(app, id); }
   using NodeFixture::stats;
   using NodeFixture::port;
+  using NodeFixture::extra_behaviours_;
 };
 
 }  // namespace parley::test
