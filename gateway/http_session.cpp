@@ -71,7 +71,8 @@ void http_session::upgrade(request&& req) {
   auto origin = std::string(req[http::field::origin]);
   if (!origin.empty() && !cfg.origin_allowed(origin)) {
     ctx_.stats.upgrades_forbidden_total.fetch_add(1, std::memory_order_relaxed);
-    warn_throttled(ctx_.warnings, log::auth(), remote_, "upgrade refused remote={} origin={}", remote_, log::safe(origin, 128));
+    warn_throttled(ctx_.warnings, log::auth(), remote_, "upgrade refused remote={} origin={}",
+                   remote_, log::safe(origin, 128));
     return reply(json_reply(403, "origin not allowed", nullptr, 403), false);
   }
   uint32_t pre_app = 0;
@@ -86,8 +87,9 @@ void http_session::upgrade(request&& req) {
                           : auth::token_status::malformed;
     if (status != auth::token_status::valid) {
       ctx_.stats.upgrades_forbidden_total.fetch_add(1, std::memory_order_relaxed);
-      warn_throttled(ctx_.warnings, log::auth(), remote_, "upgrade refused remote={} app={} user={} reason=token {}", remote_,
-           log::safe(app_text, 16), log::safe(pre_user), auth::to_string(status));
+      warn_throttled(ctx_.warnings, log::auth(), remote_,
+                     "upgrade refused remote={} app={} user={} reason=token {}", remote_,
+                     log::safe(app_text, 16), log::safe(pre_user), auth::to_string(status));
       return reply(json_reply(1003, "invalid token", nullptr, 403), false);
     }
   }
@@ -95,8 +97,9 @@ void http_session::upgrade(request&& req) {
   if (ctx_.stats.connections.fetch_add(1) >= static_cast<int64_t>(cfg.max_connections)) {
     ctx_.stats.connections.fetch_sub(1);
     ctx_.stats.upgrades_rejected_total.fetch_add(1, std::memory_order_relaxed);
-    warn_throttled(ctx_.warnings, log::gateway(), remote_, "upgrade refused remote={} reason=max_connections ({})", remote_,
-         cfg.max_connections);
+    warn_throttled(ctx_.warnings, log::gateway(), remote_,
+                   "upgrade refused remote={} reason=max_connections ({})", remote_,
+                   cfg.max_connections);
     return reply(json_reply(503, "server full", nullptr, 503), false);
   }
   stream_.expires_never();
@@ -106,8 +109,9 @@ void http_session::upgrade(request&& req) {
 
 void http_session::reply(api_response res, bool keep_alive) {
   auto millis = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
-  log::http()->info("{} {} {} remote={} ms={:.2f}", log::safe(method_, 16),
-                    log::redact_target(target_), res.status, remote_, millis);
+  if (log::http()->should_log(spdlog::level::info))  // redacting allocates: only when logged
+    log::http()->info("{} {} {} remote={} ms={:.2f}", log::safe(method_, 16),
+                      log::redact_target(target_), res.status, remote_, millis);
   auto msg = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(res.status), 11);
   msg->set(http::field::server, "parley");
   msg->set(http::field::content_type, res.content_type);

@@ -43,10 +43,10 @@ outgoing_messages::prepared outgoing_messages::prepare(const command& c,
   if (!out.recorded)
     m.msg_id = (c.conn_id.empty() ? "http" : c.conn_id) + "-" + std::to_string(++generated_);
   out.msg_id = m.msg_id;
-  // HTTP callers share one scope per app, as the original's Redis key did.
-  out.sender = std::to_string(c.login->app_id) + "/" +
-               (c.origin == command_origin::http ? std::string() : sender_of(c));
   if (out.recorded) {
+    // HTTP callers share one scope per app, as the original's Redis key did.
+    out.sender = std::to_string(c.login->app_id) + "/" +
+                 (c.origin == command_origin::http ? std::string() : sender_of(c));
     auto now = dedup_window::clock::now();
     if (const auto* first = seen_.find(out.sender, out.msg_id, now)) {
       auto replay = nlohmann::json::parse(*first, nullptr, false);
@@ -54,7 +54,7 @@ outgoing_messages::prepared outgoing_messages::prepare(const command& c,
       out.answer = reply_ok(std::move(replay));
       return out;
     }
-    if (!in_flight_.insert(flight_key(out)).second) {
+    if (!in_flight_.empty() && in_flight_.count(flight_key(out))) {
       out.answer = reply_error(result_code::operation_failed, "a send with this msgID is in progress");
       return out;
     }
@@ -66,14 +66,18 @@ outgoing_messages::prepared outgoing_messages::prepare(const command& c,
   return out;
 }
 
+void outgoing_messages::sending(const prepared& p) {
+  if (p.recorded) in_flight_.insert(flight_key(p));
+}
+
 void outgoing_messages::accepted(const prepared& p, const nlohmann::json& data) {
   if (!p.recorded) return;
-  in_flight_.erase(flight_key(p));
+  if (!in_flight_.empty()) in_flight_.erase(flight_key(p));
   seen_.record(p.sender, p.msg_id, data.dump(), dedup_window::clock::now());
 }
 
 void outgoing_messages::rejected(const prepared& p) {
-  if (p.recorded) in_flight_.erase(flight_key(p));
+  if (p.recorded && !in_flight_.empty()) in_flight_.erase(flight_key(p));
 }
 
 }  // namespace parley::behaviours

@@ -5,9 +5,10 @@
 //
 // A send's life: prepare() -> (deliver) -> accepted() when it was accepted (delivered, or
 // reached a group), or rejected() otherwise. Only accepted sends enter the window, so a
-// retry after a refusal is a new attempt. While a msgID of a sender is being sent (a group
-// send waits for the node), the same msgID is refused with 1009 "in progress": the client
-// retries and then gets the replay.
+// retry after a refusal is a new attempt. A send that waits for another actor (a group send
+// waits for the node) calls sending() first: until it is accepted or rejected, the same
+// msgID is refused with 1009 "in progress", and the client's retry then gets the replay. A
+// send finished within one turn (sendMessage) needs no such mark: nothing can come between.
 #pragma once
 
 #include <chrono>
@@ -36,7 +37,7 @@ class outgoing_messages {
   struct prepared {
     frame_ptr frame;        // null when the command was refused or is a duplicate
     std::string msg_id;
-    std::string sender;     // the dedup scope: appID/userID, or appID/ for HTTP
+    std::string sender;     // the dedup scope (appID/userID, appID/ for HTTP), when recorded
     bool recorded = false;  // a msgID the client chose: accepted() records it
     command_result answer;  // the refusal, or the replayed duplicate, when frame is null
   };
@@ -44,6 +45,8 @@ class outgoing_messages {
   // `target` is the receiving user or group, as the push's `target` field shows it.
   prepared prepare(const command& c, const std::string& target);
 
+  // The send waits for another actor: repeats are "in progress" until accepted/rejected.
+  void sending(const prepared& p);
   // The send went out: remembers its result (`data`, which gets duplicate:true on replay).
   void accepted(const prepared& p, const nlohmann::json& data);
   // The send was refused or reached nobody: a retry will be a new attempt.

@@ -115,9 +115,7 @@ void forget_user(self_ptr self, const std::string& key) {
   auto& st = self->state;
   auto it = st.users.find(key);
   if (it == st.users.end()) return;
-  auto slash = key.find('/');
-  auto app_id = static_cast<uint32_t>(std::stoul(key.substr(0, slash)));
-  auto user_id = key.substr(slash + 1);
+  auto [app_id, user_id] = split_scoped_key(key);
   st.watched.erase(it->second.handle.address());
   st.users.erase(it);
   st.directory->erase(key);
@@ -184,7 +182,7 @@ void forget_group(self_ptr self, const std::string& key) {
   if (it == st.groups.end()) return;
   st.watched.erase(it->second.handle.address());
   st.groups.erase(it);
-  auto app_id = static_cast<uint32_t>(std::stoul(key.substr(0, key.find('/'))));
+  auto app_id = split_scoped_key(key).first;
   auto count = st.app_groups.find(app_id);
   if (count != st.app_groups.end() && --count->second == 0) st.app_groups.erase(count);
 }
@@ -206,8 +204,8 @@ user_page users_page(self_ptr self, uint32_t app_id, const std::string& cursor, 
 std::vector<group_summary> top_groups(self_ptr self, uint32_t limit) {
   std::vector<group_summary> out;
   for (const auto& [key, g] : self->state.groups) {
-    auto slash = key.find('/');
-    out.push_back({static_cast<uint32_t>(std::stoul(key.substr(0, slash))), key.substr(slash + 1), g.size});
+    auto [app_id, name] = split_scoped_key(key);
+    out.push_back({app_id, std::move(name), g.size});
   }
   auto n = std::min<size_t>(limit, out.size());
   std::partial_sort(out.begin(), out.begin() + n, out.end(),

@@ -10,6 +10,7 @@
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "actors/user/user_sinks.hpp"
 
@@ -18,6 +19,12 @@ namespace parley {
 // Registry keys: "<appID>/<id>". User ids and group names may contain '/', the appID not.
 inline std::string scoped_key(uint32_t app_id, const std::string& id) {
   return std::to_string(app_id) + "/" + id;
+}
+
+// The appID and the id of a scoped_key (the appID part is always digits).
+inline std::pair<uint32_t, std::string> split_scoped_key(const std::string& key) {
+  auto slash = key.find('/');
+  return {static_cast<uint32_t>(std::stoul(key.substr(0, slash))), key.substr(slash + 1)};
 }
 
 class user_directory {

@@ -14,6 +14,7 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
   return {[=](handle_atom, const command& c) -> caf::result<command_result> {
     auto p = outgoing->prepare(c, "");
     if (!p.frame) return p.answer;
+    outgoing->sending(p);
     auto rp = self->make_response_promise<command_result>();
     self->request(ctx.node, caf::infinite, send_app_atom::value, c.login->app_id, p.frame)
         .then(

@@ -20,6 +20,7 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
     auto p = outgoing->prepare(c, group);
     if (!p.frame) return p.answer;
     bool check_member = c.origin == command_origin::websocket;
+    outgoing->sending(p);
     auto rp = self->make_response_promise<command_result>();
     self->request(ctx.node, caf::infinite, send_group_atom::value, c.login->app_id, group,
                   sender_of(c), check_member, p.frame)

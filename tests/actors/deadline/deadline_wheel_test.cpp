@@ -10,6 +10,13 @@ namespace {
 using clock = deadline_buckets::clock;
 using std::chrono::milliseconds;
 
+// `n` actors that do nothing: something for the buckets to hold addresses of.
+std::vector<caf::actor> idle_actors(caf::actor_system& sys, int n) {
+  std::vector<caf::actor> out;
+  for (int i = 0; i < n; ++i) out.push_back(sys.spawn([] { return caf::behavior{[](int) {}}; }));
+  return out;
+}
+
 TEST(DeadlineBuckets, NothingComesOutBeforeItsDeadline) {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
@@ -35,13 +42,11 @@ TEST(DeadlineBuckets, NothingComesOutBeforeItsDeadline) {
 TEST(DeadlineBuckets, LateTicksTakeEverythingOverdueInOrder) {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
-  std::vector<caf::actor> actors;
+  auto actors = idle_actors(sys, 5);
   deadline_buckets buckets(milliseconds(100));
   auto t0 = clock::time_point(milliseconds(5'000));
-  for (int i = 0; i < 5; ++i) {
-    actors.push_back(sys.spawn([] { return caf::behavior{[](int) {}}; }));
-    buckets.add(t0 + milliseconds(100 * (5 - i)), actors.back().address());  // added latest first
-  }
+  for (int i = 0; i < 5; ++i)
+    buckets.add(t0 + milliseconds(100 * (5 - i)), actors[i].address());  // added latest first
   auto due = buckets.take_due(t0 + milliseconds(350));  // a tick 350 ms late takes the first 3
   ASSERT_EQ(due.size(), 3u);
   EXPECT_EQ(due[0], actors[4].address());
@@ -53,13 +58,10 @@ TEST(DeadlineBuckets, LateTicksTakeEverythingOverdueInOrder) {
 TEST(DeadlineBuckets, RemoveDropsTheEntryAndAddingAgainMovesIt) {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
-  std::vector<caf::actor> actors;
+  auto actors = idle_actors(sys, 4);
   deadline_buckets buckets(milliseconds(100));
   auto t0 = clock::time_point(milliseconds(5'000));
-  for (int i = 0; i < 4; ++i) {
-    actors.push_back(sys.spawn([] { return caf::behavior{[](int) {}}; }));
-    buckets.add(t0 + milliseconds(50), actors.back().address());  // one bucket
-  }
+  for (auto& a : actors) buckets.add(t0 + milliseconds(50), a.address());  // one bucket
   buckets.add(t0 + milliseconds(150), actors[3].address());  // moved to the next bucket
   EXPECT_EQ(buckets.size(), 4u);
   EXPECT_TRUE(buckets.remove(actors[0].address()));  // the bucket's last takes its slot
