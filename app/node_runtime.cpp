@@ -10,6 +10,7 @@
 #include "actors/behaviours/builtin.hpp"
 #include "actors/node/node_actor.hpp"
 #include "app/lean_scheduler.hpp"
+#include "cluster/cluster_runtime.hpp"
 #include "config/logging.hpp"
 #include "gateway/gateway_context.hpp"
 #include "gateway/listener.hpp"
@@ -74,10 +75,18 @@ node_runtime::node_runtime(node_config config, std::vector<behaviour_spec> extra
   auto behaviours = behaviours::builtin_behaviours();
   for (auto& b : extra) behaviours.push_back(std::move(b));
   auto node_id = config_->node_id.empty() ? random_node_id() : config_->node_id;
-  node_ = system_->spawn(node_actor, node_setup{config_, &stats_, std::move(behaviours), node_id});
+  users_ = std::make_shared<user_directory>();
+  remote_actor remote;
+  if (config_->clustered()) {
+    cluster_ = std::make_unique<cluster::cluster_runtime>(*system_, config_, node_id, stats_);
+    remote = cluster_->remote();
+  }
+  node_ = system_->spawn(node_actor, node_setup{config_, &stats_, std::move(behaviours), node_id,
+                                                remote, users_});
   pings_ = std::make_unique<keepalive>(*ioc_, std::chrono::milliseconds(config_->ping_interval * 500));
   gateway_.reset(new gateway_context{*system_, node_, fetch_registry(*system_, node_), config_,
-                                     stats_, closes_, *pings_});
+                                     stats_, closes_, *pings_, remote,
+                                     cluster_ ? &cluster_->stats() : nullptr});
   auto router = std::make_shared<http_router>(config_->api_key);
   add_user_routes(*router, *gateway_);
   add_group_routes(*router, *gateway_);
@@ -100,6 +109,7 @@ bool node_runtime::start(std::string& error) {
     return false;
   }
   port_ = listener_->port();
+  if (cluster_ && !cluster_->start(node_, users_, port_, error)) return false;
   warn_about_limits(*config_);
   listener_->run();
   pings_->start();
@@ -128,10 +138,13 @@ void node_runtime::shutdown(std::chrono::seconds grace) {
     threads_.clear();
   }
   pings_->stop();  // no thread runs the io_context now; the timer goes before it
+  if (cluster_) cluster_->stop();  // leaves the registry; peers stop routing here
   caf::anon_send_exit(node_, caf::exit_reason::user_shutdown);
   node_ = nullptr;
   gateway_->node = nullptr;  // no actor handle may outlive the actor system
   gateway_->registry = nullptr;
+  gateway_->remote = nullptr;
+  cluster_.reset();
   system_.reset();  // waits for every actor; sessions still referenced by actors go here
   listener_.reset();
   ioc_.reset();  // sessions held only by pending handlers go here; gateway_ still lives

@@ -13,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <caf/all.hpp>
 
+#include "actors/node/user_directory.hpp"
 #include "actors/registry/behaviour_registry.hpp"
 #include "actors/stats/node_stats.hpp"
 #include "config/node_config.hpp"
@@ -23,6 +24,9 @@ namespace parley {
 
 struct gateway_context;
 class listener;
+namespace cluster {
+class cluster_runtime;
+}
 
 // The CAF worker count for `config` (resolves actor_threads = 0, see node_config.hpp).
 uint32_t actor_threads(const node_config& config);
@@ -44,6 +48,7 @@ class node_runtime {
   const node_config& config() const { return *config_; }
   caf::actor_system& system() { return *system_; }
   caf::actor node() const { return node_; }
+  cluster::cluster_runtime* cluster() { return cluster_.get(); }
 
   // Stops accepting, closes every WebSocket with 1001, waits up to `grace` for the close
   // handshakes, then stops I/O and all actors. Idempotent; the destructor calls it.
@@ -66,6 +71,8 @@ class node_runtime {
   std::unique_ptr<caf::actor_system_config> actor_config_;
   std::unique_ptr<caf::actor_system> system_;
   caf::actor node_;
+  std::unique_ptr<cluster::cluster_runtime> cluster_;  // only with node_config::redis
+  user_directory_ptr users_;
   std::shared_ptr<listener> listener_;
   std::vector<std::thread> threads_;
   uint16_t port_ = 0;

@@ -11,7 +11,7 @@
 namespace parley::log {
 namespace {
 
-const char* const names[] = {"node", "conn", "gateway", "http", "auth"};
+const char* const names[] = {"node", "conn", "gateway", "http", "auth", "cluster"};
 constexpr size_t count = sizeof(names) / sizeof(names[0]);
 std::once_flag created;
 std::shared_ptr<spdlog::details::thread_pool> pool;

@@ -27,7 +27,7 @@ namespace parley::log {
 // Lines the asynchronous queue holds before it drops the oldest.
 constexpr size_t queue_size = 8192;
 
-// Creates (or re-levels) the loggers "node", "conn", "gateway", "http" and "auth".
+// Creates (or re-levels) the loggers "node", "conn", "gateway", "http", "auth" and "cluster".
 // `level` is one of trace, debug, info, warn, error, critical, off.
 void init(const std::string& level);
 
@@ -39,6 +39,7 @@ inline std::shared_ptr<spdlog::logger> conn() { return get("conn"); }
 inline std::shared_ptr<spdlog::logger> gateway() { return get("gateway"); }
 inline std::shared_ptr<spdlog::logger> http() { return get("http"); }
 inline std::shared_ptr<spdlog::logger> auth() { return get("auth"); }
+inline std::shared_ptr<spdlog::logger> cluster() { return get("cluster"); }
 
 // Lines dropped so far because the queue was full.
 uint64_t dropped_lines();

@@ -51,6 +51,17 @@ json to_json(const node_config& c) {
       {"shutdown_grace", c.shutdown_grace},
       {"webui_dir", c.webui_dir},
       {"presence_pushes", c.presence_pushes},
+      {"redis", c.redis},
+      {"grpc_listen", c.grpc_listen},
+      {"grpc_advertise", c.grpc_advertise},
+      {"public_address", c.public_address},
+      {"cluster_secret", c.cluster_secret},
+      {"node_ttl_ms", c.node_ttl_ms},
+      {"node_refresh_ms", c.node_refresh_ms},
+      {"directory_ttl_ms", c.directory_ttl_ms},
+      {"directory_cache_ms", c.directory_cache_ms},
+      {"peer_queue_bytes", c.peer_queue_bytes},
+      {"peer_timeout_ms", c.peer_timeout_ms},
   };
 }
 
@@ -125,8 +136,19 @@ config_result from_json(const json& j) {
       !read_uint(j, "actor_threads", c.actor_threads, 0, 256, e) ||
       !read_uint(j, "actor_idle_sleep_us", c.actor_idle_sleep_us, 50, 1000000, e) ||
       !read_uint(j, "actor_idle_polls", c.actor_idle_polls, 0, 100000, e) ||
-      !read_uint(j, "shutdown_grace", c.shutdown_grace, 0, 60, e))
+      !read_uint(j, "shutdown_grace", c.shutdown_grace, 0, 60, e) ||
+      !read_uint(j, "node_ttl_ms", c.node_ttl_ms, 1000, 3'600'000, e) ||
+      !read_uint(j, "node_refresh_ms", c.node_refresh_ms, 100, 3'600'000, e) ||
+      !read_uint(j, "directory_ttl_ms", c.directory_ttl_ms, 1000, 86'400'000, e) ||
+      !read_uint(j, "directory_cache_ms", c.directory_cache_ms, 0, 3'600'000, e) ||
+      !read_uint(j, "peer_queue_bytes", c.peer_queue_bytes, 64 * 1024, 1u << 30, e) ||
+      !read_uint(j, "peer_timeout_ms", c.peer_timeout_ms, 10, 600'000, e))
     return r;
+  if (c.node_refresh_ms * 2 > c.node_ttl_ms) {
+    e = "node_refresh_ms must be at most half of node_ttl_ms, so that one lost refresh does "
+        "not declare the node dead";
+    return r;
+  }
   if (c.max_message_bytes + 1024 > c.write_queue_limit_bytes) {
     e = "max_message_bytes (" + std::to_string(c.max_message_bytes) +
         ") must stay at least 1024 below write_queue_limit_bytes (" +
@@ -155,6 +177,46 @@ config_result from_json(const json& j) {
     return r;
   }
   c.presence_pushes = j.at("presence_pushes").get<bool>();
+  c.redis = j.at("redis").get<std::vector<std::string>>();
+  c.grpc_listen = j.at("grpc_listen").get<std::string>();
+  c.grpc_advertise = j.at("grpc_advertise").get<std::string>();
+  c.public_address = j.at("public_address").get<std::string>();
+  c.cluster_secret = j.at("cluster_secret").get<std::string>();
+  {
+    std::string host;
+    uint16_t port = 0;
+    for (const auto& address : c.redis)
+      if (!parse_listen(address, host, port) || port == 0) {
+        e = "redis entries must be HOST:PORT, got '" + address + "'";
+        return r;
+      }
+    for (const auto* address : {&c.grpc_listen, &c.grpc_advertise, &c.public_address})
+      if (!address->empty() && !parse_listen(*address, host, port)) {
+        e = "grpc_listen, grpc_advertise and public_address must be HOST:PORT, got '" +
+            *address + "'";
+        return r;
+      }
+  }
+  if (c.clustered()) {
+    if (c.grpc_listen.empty()) {
+      e = "a cluster node (redis set) needs grpc_listen HOST:PORT for its peers";
+      return r;
+    }
+    if (c.node_id.empty()) {
+      e = "a cluster node (redis set) needs a stable node_id";
+      return r;
+    }
+    std::string host;
+    uint16_t port = 0;
+    parse_listen(c.grpc_listen, host, port);
+    bool loopback = host == "127.0.0.1" || host == "localhost" || host == "::1" ||
+                    host.rfind("127.", 0) == 0;
+    if (!loopback && c.cluster_secret.empty()) {
+      e = "grpc_listen " + c.grpc_listen + " is not a loopback address: set cluster_secret "
+          "(peers must present it), or listen for gRPC on 127.0.0.1";
+      return r;
+    }
+  }
   r.config = std::move(c);
   return r;
 }

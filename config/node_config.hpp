@@ -78,6 +78,21 @@ struct node_config {
   // in one big app costs O(users^2) pushes. On by default (the original protocol has them).
   bool presence_pushes = true;
 
+  // --- cluster (docs/cluster.md). Empty `redis`: one node alone, as without a cluster. ---
+  std::vector<std::string> redis;  // HOST:PORT of each Redis shard; keys spread by hash
+  std::string grpc_listen;         // HOST:PORT for node-to-node gRPC (required with redis)
+  std::string grpc_advertise;      // HOST:PORT peers dial; empty: grpc_listen
+  std::string public_address;      // HOST:PORT clients reach this node at; empty: listen
+  std::string cluster_secret;      // required of peers in gRPC metadata when set
+  uint32_t node_ttl_ms = 10000;           // registry entry TTL: past it a node is dead
+  uint32_t node_refresh_ms = 3000;        // how often a node refreshes its registry entry
+  uint32_t directory_ttl_ms = 120000;     // user/group directory entry TTL
+  uint32_t directory_cache_ms = 30000;    // how long a lookup is cached (pub/sub invalidates)
+  uint32_t peer_queue_bytes = 8u << 20;   // per peer link: bytes queued or in flight
+  uint32_t peer_timeout_ms = 2000;        // a forwarded message not answered by then fails
+
+  bool clustered() const { return !redis.empty(); }
+
   bool auth_enabled() const { return !auth_secret.empty(); }
   bool serves_app(uint32_t app_id) const;
   bool origin_allowed(const std::string& origin) const;

@@ -6,6 +6,8 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/routing/remote.hpp"
+#include "actors/stats/cluster_stats.hpp"
 #include "actors/stats/node_stats.hpp"
 #include "config/logging.hpp"
 #include "config/node_config.hpp"
@@ -22,6 +24,10 @@ struct gateway_context {
   node_stats& stats;
   recent_closes& closes;
   keepalive& pings;  // pings on quiet WebSockets, node-wide
+  // The other nodes of a cluster (invalid alone), and the cluster's counters (null alone),
+  // for /system/state and /metrics.
+  remote_actor remote;
+  const cluster::cluster_stats* cluster = nullptr;
   // Warnings a remote peer can repeat at will (refused upgrades, slow readers), limited per
   // remote address.
   log::throttle warnings{};

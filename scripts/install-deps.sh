@@ -11,11 +11,13 @@ packages=(
   nlohmann-json3-dev libspdlog-dev libssl-dev
   libjemalloc-dev       # the node's allocator (app/CMakeLists.txt)
   libgtest-dev
+  libhiredis-dev        # the cluster's Redis client (cluster/redis)
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc  # node-to-node gRPC
 )
 
 if [ "${1:-}" = "--test" ]; then
   # clang and its sanitizer runtimes build the sanitizer build (scripts/test.sh)
-  packages+=(chromium iproute2 clang libclang-rt-14-dev)
+  packages+=(chromium iproute2 clang libclang-rt-14-dev redis-server)
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)
 fi

@@ -1,6 +1,7 @@
 #include "actors/node/node_actor.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "actors/connection/connection_actor.hpp"
 #include "actors/deadline/deadline_wheel.hpp"
@@ -23,7 +24,7 @@ void watch(self_ptr self, const caf::actor& child, actor_kind kind, std::string 
 caf::actor spawn_behaviour(self_ptr self, const behaviour_spec& spec) {
   auto& st = self->state;
   behaviour_context ctx{caf::actor_cast<caf::actor>(self), st.setup.config, st.setup.stats,
-                        st.directory};
+                        st.directory, st.setup.remote};
   auto make = spec.make;
   auto stats = st.setup.stats;
   auto handler = self->spawn([make, ctx, stats](caf::event_based_actor* b) {
@@ -111,6 +112,15 @@ size_t push_to_app(self_ptr self, uint32_t app_id, const frame_ptr& frame,
   return n;
 }
 
+// A presence push (enter/exit) to the app's users here, and once to each other node.
+void presence(self_ptr self, const char* kind, uint32_t app_id, const std::string& user_id,
+              const std::string& except_user) {
+  auto frame = protocol::encode_presence_push(kind, app_id, user_id);
+  push_to_app(self, app_id, frame, except_user);
+  if (self->state.setup.remote)
+    self->send(self->state.setup.remote, broadcast_atom::value, app_id, frame, except_user);
+}
+
 void forget_user(self_ptr self, const std::string& key) {
   auto& st = self->state;
   auto it = st.users.find(key);
@@ -123,8 +133,8 @@ void forget_user(self_ptr self, const std::string& key) {
   app.erase(user_id);
   if (app.empty()) st.app_users.erase(app_id);
   log::node()->info("offline app={} user={}", app_id, log::safe(user_id));
-  if (self->state.setup.config->presence_pushes)
-    push_to_app(self, app_id, protocol::encode_presence_push("exit", app_id, user_id));
+  if (st.setup.remote) self->send(st.setup.remote, retract_atom::value, user_key{app_id, user_id});
+  if (st.setup.config->presence_pushes) presence(self, "exit", app_id, user_id, {});
 }
 
 node_state::child& user_for_login(self_ptr self, uint32_t app_id, const std::string& user_id) {
@@ -182,7 +192,8 @@ void forget_group(self_ptr self, const std::string& key) {
   if (it == st.groups.end()) return;
   st.watched.erase(it->second.handle.address());
   st.groups.erase(it);
-  auto app_id = split_scoped_key(key).first;
+  auto [app_id, name] = split_scoped_key(key);
+  if (st.setup.remote) self->send(st.setup.remote, retract_atom::value, group_key{app_id, name});
   auto count = st.app_groups.find(app_id);
   if (count != st.app_groups.end() && --count->second == 0) st.app_groups.erase(count);
 }
@@ -197,6 +208,28 @@ user_page users_page(self_ptr self, uint32_t app_id, const std::string& cursor, 
   auto from = cursor.empty() ? ids.begin() : ids.upper_bound(cursor);
   for (; from != ids.end() && page.users.size() < limit; ++from) page.users.push_back(*from);
   if (from != ids.end() && !page.users.empty()) page.next_cursor = page.users.back();
+  return page;
+}
+
+// Two sorted id lists as one, without repeats (a user on two nodes is one user).
+std::vector<std::string> merge_sorted(std::vector<std::string> a, const std::vector<std::string>& b) {
+  std::vector<std::string> out;
+  out.reserve(a.size() + b.size());
+  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// This node's page and the other nodes' page after the same cursor, as one page of `limit`.
+// `total` adds the nodes' counts: a user with devices on two nodes counts twice there.
+user_page merge_pages(const user_page& here, const user_page& there, uint32_t limit) {
+  user_page page;
+  page.total = here.total + there.total;
+  auto ids = merge_sorted(here.users, there.users);
+  bool more = ids.size() > limit || !here.next_cursor.empty() || !there.next_cursor.empty();
+  if (ids.size() > limit) ids.resize(limit);
+  page.users = std::move(ids);
+  if (more && !page.users.empty()) page.next_cursor = page.users.back();
   return page;
 }
 
@@ -259,7 +292,7 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
   auto& st = self->state;
   st.live = live_gauge(setup.stats->live(actor_kind::node));
   st.setup = std::move(setup);
-  st.directory = std::make_shared<user_directory>();
+  st.directory = st.setup.users ? st.setup.users : std::make_shared<user_directory>();
   // Linked: it goes down with the node, and the node cannot run without it.
   st.deadlines = self->spawn<caf::linked>(deadline_wheel, std::chrono::milliseconds(250));
   st.registry = spawn_behaviours(self);
@@ -285,27 +318,51 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
         sink->attach(conn, conn_id);
       },
       [=](login_atom, uint32_t app_id, const std::string& user_id, const caf::actor& conn,
-          const sink_ptr& sink) {
+          const sink_ptr& sink) -> caf::result<caf::actor> {
+        auto& st = self->state;
+        bool first_here = !st.users.count(scoped_key(app_id, user_id));
         auto& user = user_for_login(self, app_id, user_id);
         // Deliverable from now on, before the login is answered (see user_sinks.hpp).
         user.sinks->add(sink);
         self->send(user.handle, add_atom::value, conn, sink);
         ++user.forwarded;
-        if (self->state.setup.config->presence_pushes)
-          push_to_app(self, app_id, protocol::encode_presence_push("enter", app_id, user_id),
-                      user_id);
-        return user.handle;
+        if (st.setup.config->presence_pushes) presence(self, "enter", app_id, user_id, user_id);
+        if (!first_here || !st.setup.remote) return user.handle;
+        // The first device of this user here: answered once the directory holds the entry,
+        // so that a message sent from any node after the client saw its reply finds it.
+        auto rp = self->make_response_promise<caf::actor>();
+        auto handle = user.handle;
+        self->request(st.setup.remote, caf::infinite, publish_atom::value,
+                      user_key{app_id, user_id})
+            .then([=](bool) mutable { rp.deliver(handle); },
+                  [=](caf::error&) mutable { rp.deliver(handle); });
+        return rp;
       },
       [=](join_atom, uint32_t app_id, const std::string& group, const std::string& user_id,
           const caf::actor& user, const user_sinks_ptr& sinks) -> caf::result<caf::message> {
+        auto& st = self->state;
+        bool first_here = !st.groups.count(scoped_key(app_id, group));
         auto handle = group_for_join(self, app_id, group);
         if (!handle)
           return caf::make_message(membership_result{
               result_code::add_failed, false,
-              "app has " + std::to_string(self->state.setup.config->max_groups_per_app) +
+              "app has " + std::to_string(st.setup.config->max_groups_per_app) +
                   " groups already (max_groups_per_app)"});
-        ++self->state.groups[scoped_key(app_id, group)].forwarded;
-        return self->delegate(handle, join_atom::value, user_id, user, sinks);
+        ++st.groups[scoped_key(app_id, group)].forwarded;
+        if (!first_here || !st.setup.remote)
+          return self->delegate(handle, join_atom::value, user_id, user, sinks);
+        // The group's first member here: the join is answered once the directory knows that
+        // this node holds members, so group sends from other nodes reach them.
+        auto rp = self->make_response_promise();
+        self->request(handle, caf::infinite, join_atom::value, user_id, user, sinks)
+            .then([=](membership_result& joined) mutable {
+              self->request(self->state.setup.remote, caf::infinite, publish_atom::value,
+                            group_key{app_id, group})
+                  .then([=](bool) mutable { rp.deliver(joined); },
+                        [=](caf::error&) mutable { rp.deliver(joined); });
+            },
+            [=](caf::error& e) mutable { rp.deliver(e); });
+        return rp;
       },
       [=](leave_atom, uint32_t app_id, const std::string& group,
           const std::string& user_id) -> caf::result<caf::message> {
@@ -313,28 +370,108 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
         if (!handle) return caf::make_message(membership_result{result_code::ok, false, {}});
         return self->delegate(handle, leave_atom::value, user_id);
       },
+      [=](local_atom, send_group_atom, uint32_t app_id, const std::string& group,
+          const std::string& sender, const frame_ptr& frame) -> caf::result<caf::message> {
+        auto handle = find_child(self->state.groups, scoped_key(app_id, group));
+        if (!handle) return caf::make_message(group_send_result{result_code::ok, 0});
+        return self->delegate(handle, send_group_atom::value, sender, false, frame);
+      },
       [=](send_group_atom, uint32_t app_id, const std::string& group, const std::string& sender,
           bool check_member, const frame_ptr& frame) -> caf::result<caf::message> {
-        auto handle = find_child(self->state.groups, scoped_key(app_id, group));
-        if (!handle)
+        auto& st = self->state;
+        auto handle = find_child(st.groups, scoped_key(app_id, group));
+        if (!handle && (check_member || !st.setup.remote))
           return caf::make_message(
               group_send_result{check_member ? result_code::unauthorized : result_code::ok, 0});
-        return self->delegate(handle, send_group_atom::value, sender, check_member, frame);
+        if (!st.setup.remote)
+          return self->delegate(handle, send_group_atom::value, sender, check_member, frame);
+        // Here, then once to each other node holding members.
+        auto rp = self->make_response_promise();
+        auto remote_part = [=](group_send_result here) mutable {
+          if (here.code != result_code::ok) {
+            rp.deliver(here);
+            return;
+          }
+          self->request(self->state.setup.remote, caf::infinite, route_group_atom::value,
+                        group_key{app_id, group}, sender, frame)
+              .then([=](const route_result& there) mutable {
+                      rp.deliver(group_send_result{here.code, here.recipients + there.reached});
+                    },
+                    [=](caf::error&) mutable { rp.deliver(here); });
+        };
+        if (!handle) {
+          remote_part(group_send_result{result_code::ok, 0});
+        } else {
+          self->request(handle, caf::infinite, send_group_atom::value, sender, check_member, frame)
+              .then(remote_part, [=](caf::error& e) mutable { rp.deliver(e); });
+        }
+        return rp;
       },
-      [=](send_app_atom, uint32_t app_id, const frame_ptr& frame) {
-        return static_cast<uint32_t>(push_to_app(self, app_id, frame));
+      [=](local_atom, send_app_atom, uint32_t app_id, const frame_ptr& frame,
+          const std::string& except_user) {
+        return static_cast<uint32_t>(push_to_app(self, app_id, frame, except_user));
       },
-      [=](users_atom, uint32_t app_id, const std::string& cursor, uint32_t limit) {
+      [=](send_app_atom, uint32_t app_id, const frame_ptr& frame) -> caf::result<uint32_t> {
+        auto here = static_cast<uint32_t>(push_to_app(self, app_id, frame));
+        if (!self->state.setup.remote) return here;
+        auto rp = self->make_response_promise<uint32_t>();
+        self->request(self->state.setup.remote, caf::infinite, route_app_atom::value, app_id,
+                      frame, std::string{})
+            .then([=](const route_result& there) mutable { rp.deliver(here + there.reached); },
+                  [=](caf::error&) mutable { rp.deliver(here); });
+        return rp;
+      },
+      [=](local_atom, users_atom, uint32_t app_id, const std::string& cursor, uint32_t limit) {
         return users_page(self, app_id, cursor, limit);
       },
-      [=](online_atom, uint32_t app_id, const std::string& user_id) {
+      [=](users_atom, uint32_t app_id, const std::string& cursor,
+          uint32_t limit) -> caf::result<user_page> {
+        auto here = users_page(self, app_id, cursor, limit);
+        if (!self->state.setup.remote) return here;
+        auto rp = self->make_response_promise<user_page>();
+        self->request(self->state.setup.remote, caf::infinite, users_atom::value, app_id, cursor,
+                      limit)
+            .then([=](const user_page& there) mutable { rp.deliver(merge_pages(here, there, limit)); },
+                  [=](caf::error&) mutable { rp.deliver(here); });
+        return rp;
+      },
+      [=](local_atom, online_atom, uint32_t app_id, const std::string& user_id) {
         return self->state.users.count(scoped_key(app_id, user_id)) > 0;
       },
-      [=](members_atom, uint32_t app_id,
+      [=](online_atom, uint32_t app_id, const std::string& user_id) -> caf::result<bool> {
+        if (self->state.users.count(scoped_key(app_id, user_id))) return true;
+        if (!self->state.setup.remote) return false;
+        return self->delegate(self->state.setup.remote, online_atom::value,
+                              user_key{app_id, user_id});
+      },
+      [=](local_atom, members_atom, uint32_t app_id,
           const std::string& group) -> caf::result<caf::message> {
         auto handle = find_child(self->state.groups, scoped_key(app_id, group));
         if (!handle) return caf::make_message(std::vector<std::string>{});
         return self->delegate(handle, members_atom::value);
+      },
+      [=](members_atom, uint32_t app_id,
+          const std::string& group) -> caf::result<caf::message> {
+        auto handle = find_child(self->state.groups, scoped_key(app_id, group));
+        auto remote = self->state.setup.remote;
+        if (!remote) {
+          if (!handle) return caf::make_message(std::vector<std::string>{});
+          return self->delegate(handle, members_atom::value);
+        }
+        auto rp = self->make_response_promise();
+        auto remote_part = [=](std::vector<std::string> here) mutable {
+          self->request(remote, caf::infinite, members_atom::value, group_key{app_id, group})
+              .then([=](const std::vector<std::string>& there) mutable {
+                      rp.deliver(merge_sorted(std::move(here), there));
+                    },
+                    [=](caf::error&) mutable { rp.deliver(here); });
+        };
+        if (!handle)
+          remote_part({});
+        else
+          self->request(handle, caf::infinite, members_atom::value)
+              .then(remote_part, [=](caf::error& e) mutable { rp.deliver(e); });
+        return rp;
       },
       [=](user_idle_atom, const std::string& key, uint64_t added) {
         if (retire_if_current(self, self->state.users, key, added)) forget_user(self, key);

@@ -32,6 +32,7 @@
 #include "actors/messages.hpp"
 #include "actors/node/user_directory.hpp"
 #include "actors/registry/behaviour_registry.hpp"
+#include "actors/routing/remote.hpp"
 #include "actors/stats/node_stats.hpp"
 
 namespace parley {
@@ -43,6 +44,13 @@ struct node_setup {
   node_stats* stats = nullptr;
   std::vector<behaviour_spec> behaviours;
   std::string node_id;  // prefix of every conn id this node hands out
+  // The other nodes of a cluster (cluster/cluster_actor); invalid for a node alone. With it,
+  // logins and first joins wait for their directory entry, retirements retract it, and group
+  // sends, sendAll, presence and the user/member queries also cover the other nodes.
+  remote_actor remote;
+  // Who is online here and their sockets; made by the node when not given (the cluster's
+  // inbound side reads the same one).
+  user_directory_ptr users;
 };
 
 struct node_state {

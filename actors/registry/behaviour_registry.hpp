@@ -19,6 +19,7 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/routing/remote.hpp"
 
 namespace parley {
 
@@ -33,6 +34,9 @@ struct behaviour_context {
   node_stats* stats = nullptr;
   // Who is online and their sockets; written by the node only (actors/node/user_directory.hpp).
   std::shared_ptr<const user_directory> users;
+  // The other nodes of a cluster; invalid for a node alone (actors/routing/remote.hpp).
+  // Behaviours reach it through actors/routing/route.hpp, never directly.
+  remote_actor remote;
 };
 
 using behaviour_factory = std::function<caf::behavior(caf::event_based_actor*, behaviour_context)>;

@@ -70,13 +70,50 @@ nlohmann::json state_json(const node_stats& s, const node_config& cfg) {
   };
 }
 
+uint32_t load(const std::atomic<uint32_t>& g) { return g.load(std::memory_order_relaxed); }
+
+bool degraded(const cluster::cluster_stats& c) { return load(c.redis_shards_up) < load(c.redis_shards); }
+
+double hit_rate(const cluster::cluster_stats& c) {
+  auto hits = load(c.cache_hits_total), misses = load(c.cache_misses_total);
+  return hits + misses == 0 ? 0.0 : static_cast<double>(hits) / static_cast<double>(hits + misses);
+}
+
+// The cluster part of /system/state: this node's view of Redis, its peers and every node.
+nlohmann::json cluster_json(const cluster::cluster_stats& c, const node_config& cfg,
+                            const std::vector<node_summary>& nodes) {
+  auto list = nlohmann::json::array();
+  for (const auto& n : nodes)
+    list.push_back({{"node", n.node}, {"grpc", n.grpc}, {"address", n.address},
+                    {"startedMs", n.started_ms}, {"connections", n.connections},
+                    {"users", n.users}, {"self", n.self}});
+  return {
+      {"node", cfg.node_id},
+      {"degraded", degraded(c)},
+      {"liveNodes", load(c.live_nodes)},
+      {"nodes", list},
+      {"redis", {{"shards", load(c.redis_shards)}, {"shardsUp", load(c.redis_shards_up)},
+                 {"disconnects", load(c.redis_disconnects_total)},
+                 {"commands", load(c.redis_commands_total)}}},
+      {"directoryCache", {{"hits", load(c.cache_hits_total)}, {"misses", load(c.cache_misses_total)},
+                          {"hitRate", hit_rate(c)},
+                          {"invalidations", load(c.cache_invalidations_total)}}},
+      {"peers", {{"forwards", load(c.peer_forwards_total)}, {"drops", load(c.peer_drops_total)},
+                 {"timeouts", load(c.peer_timeouts_total)}, {"failures", load(c.peer_failures_total)},
+                 {"reconnects", load(c.peer_reconnects_total)}, {"refused", load(c.peer_refused_total)},
+                 {"served", load(c.peer_requests_served_total)}}},
+  };
+}
+
+void cluster_metrics(std::ostringstream& out, const cluster::cluster_stats& c);
+
 void metric(std::ostringstream& out, const char* name, const char* type, const char* help,
             double value) {
   out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n'
       << name << ' ' << value << '\n';
 }
 
-std::string prometheus_text(const node_stats& s) {
+std::string prometheus_text(const node_stats& s, const cluster::cluster_stats* c) {
   std::ostringstream out;
   auto proc = read_process();
   metric(out, "parley_uptime_seconds", "gauge", "Seconds since the node started.", s.uptime_seconds());
@@ -107,7 +144,27 @@ std::string prometheus_text(const node_stats& s) {
   for (size_t k = 0; k < s.actors.size(); ++k)
     out << "parley_actors{kind=\"" << to_string(static_cast<actor_kind>(k)) << "\"} "
         << load(s.actors[k]) << '\n';
+  if (c) cluster_metrics(out, *c);
   return out.str();
+}
+
+void cluster_metrics(std::ostringstream& out, const cluster::cluster_stats& c) {
+  metric(out, "parley_cluster_degraded", "gauge", "1 while a Redis shard is unreachable.", degraded(c));
+  metric(out, "parley_cluster_live_nodes", "gauge", "Live nodes in the registry, this one included.", load(c.live_nodes));
+  metric(out, "parley_cluster_redis_shards_up", "gauge", "Redis shards connected.", load(c.redis_shards_up));
+  metric(out, "parley_cluster_redis_disconnects_total", "counter", "Redis connections lost.", load(c.redis_disconnects_total));
+  metric(out, "parley_cluster_redis_commands_total", "counter", "Redis commands sent.", load(c.redis_commands_total));
+  metric(out, "parley_cluster_directory_cache_hits_total", "counter", "Directory lookups answered from the cache.", load(c.cache_hits_total));
+  metric(out, "parley_cluster_directory_cache_misses_total", "counter", "Directory lookups read from Redis.", load(c.cache_misses_total));
+  metric(out, "parley_cluster_directory_cache_hit_ratio", "gauge", "Hits / (hits + misses) since start.", hit_rate(c));
+  metric(out, "parley_cluster_directory_republished_total", "counter", "Directory entries written again after a shard came back.", load(c.directory_republished_total));
+  metric(out, "parley_cluster_peer_forwards_total", "counter", "Requests written to peer streams.", load(c.peer_forwards_total));
+  metric(out, "parley_cluster_peer_drops_total", "counter", "Requests refused because a peer's queue was full.", load(c.peer_drops_total));
+  metric(out, "parley_cluster_peer_timeouts_total", "counter", "Requests a peer did not answer within peer_timeout_ms.", load(c.peer_timeouts_total));
+  metric(out, "parley_cluster_peer_failures_total", "counter", "Requests failed with their stream.", load(c.peer_failures_total));
+  metric(out, "parley_cluster_peer_reconnects_total", "counter", "Peer streams opened again after a break.", load(c.peer_reconnects_total));
+  metric(out, "parley_cluster_peer_refused_total", "counter", "Inbound peer streams refused (cluster secret).", load(c.peer_refused_total));
+  metric(out, "parley_cluster_peer_requests_served_total", "counter", "Requests from peers carried out here.", load(c.peer_requests_served_total));
 }
 
 }  // namespace
@@ -138,10 +195,20 @@ void add_system_routes(http_router& router, gateway_context& ctx) {
     respond(json_reply(200, "Success", {{"closes", list}}));
   });
   router.add(http::verb::get, "/system/state", [&ctx](const api_request&, responder respond) {
-    respond(json_reply(200, "Success", state_json(ctx.stats, *ctx.config)));
+    if (!ctx.remote || !ctx.cluster)
+      return respond(json_reply(200, "Success", state_json(ctx.stats, *ctx.config)));
+    ask<std::vector<node_summary>>(
+        ctx.system, caf::actor_cast<caf::actor>(ctx.remote),
+        [&ctx, respond](std::optional<std::vector<node_summary>> nodes) {
+          auto state = state_json(ctx.stats, *ctx.config);
+          state["cluster"] = cluster_json(*ctx.cluster, *ctx.config,
+                                          nodes ? *nodes : std::vector<node_summary>{});
+          respond(json_reply(200, "Success", std::move(state)));
+        },
+        nodes_atom::value);
   });
   router.add(http::verb::get, "/metrics", [&ctx](const api_request&, responder respond) {
-    respond({200, prometheus_text(ctx.stats), "text/plain; version=0.0.4"});
+    respond({200, prometheus_text(ctx.stats, ctx.cluster), "text/plain; version=0.0.4"});
   });
 }
 

@@ -1,19 +1,19 @@
 // sendMessage: {userID, type, msg, msgID} -> {msgID, delivered}. Pushes `msg` to every
 // connection of that user in the sender's appID. `delivered` is false when the user has no
 // connection on this node (no offline store yet: the message is dropped and the sender told
-// so). The recipient's sockets come from the node's user_directory: no round trip through
-// the node actor or the user actor.
+// so). Delivery goes through routing::to_user: this node's sockets directly, other nodes of a
+// cluster through the remote; 1009 when a node holding the user could not be asked.
 #include "actors/behaviours/behaviour_helpers.hpp"
 #include "actors/behaviours/builtin.hpp"
 #include "actors/behaviours/outgoing_message.hpp"
-#include "actors/node/user_directory.hpp"
+#include "actors/routing/route.hpp"
 #include "actors/stats/node_stats.hpp"
 #include "config/node_config.hpp"
 
 namespace parley::behaviours {
 namespace {
 
-caf::behavior make(caf::event_based_actor*, behaviour_context ctx) {
+caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
   auto outgoing = std::make_shared<outgoing_messages>(*ctx.config);
   return {[=](handle_atom, const command& c) -> caf::result<command_result> {
     std::string target, reason;
@@ -23,16 +23,28 @@ caf::behavior make(caf::event_based_actor*, behaviour_context ctx) {
       return reply_error(result_code::illegal_user_id, "userID must be 1 to 19 bytes");
     auto p = outgoing->prepare(c, target);
     if (!p.frame) return p.answer;
-    size_t sockets = 0;
-    if (auto sinks = ctx.users->find(scoped_key(c.login->app_id, target)))
-      sockets = sinks->deliver(p.frame);
-    ctx.stats->pushes_delivered_total.fetch_add(sockets, std::memory_order_relaxed);
-    nlohmann::json data{{"msgID", p.msg_id}, {"delivered", sockets > 0}};
-    if (sockets > 0)
-      outgoing->accepted(p, data);
-    else
-      outgoing->rejected(p);  // not delivered: a retry must be able to reach the user
-    return reply_ok(std::move(data));
+    user_key key{c.login->app_id, target};
+    auto here = routing::to_user_here(ctx, key, p.frame);
+    auto answer = [outgoing](const outgoing_messages::prepared& p, routing::delivery d) {
+      if (d.sockets == 0 && d.incomplete) {
+        // A node holding the user could not be asked: neither "delivered" nor "offline".
+        outgoing->rejected(p);
+        return reply_error(result_code::operation_failed,
+                           "the recipient's node is unreachable; retry");
+      }
+      nlohmann::json data{{"msgID", p.msg_id}, {"delivered", d.sockets > 0}};
+      if (d.sockets > 0)
+        outgoing->accepted(p, data);
+      else
+        outgoing->rejected(p);  // not delivered: a retry must be able to reach the user
+      return reply_ok(std::move(data));
+    };
+    if (!routing::has_elsewhere(ctx)) return answer(p, here);
+    outgoing->sending(p);
+    auto rp = self->make_response_promise<command_result>();
+    routing::to_user_elsewhere(self, ctx, key, p.frame, here,
+                               [=](routing::delivery d) mutable { rp.deliver(answer(p, d)); });
+    return rp;
   }};
 }
 

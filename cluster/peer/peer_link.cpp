@@ -1,0 +1,239 @@
+#include "cluster/peer/peer_link.hpp"
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <random>
+
+#include <grpcpp/grpcpp.h>
+
+#include "cluster/peer/batch_writer.hpp"
+#include "cluster/peer/wire_conversion.hpp"
+#include "config/logging.hpp"
+#include "proto/cluster.grpc.pb.h"
+
+namespace parley::cluster {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+// The client side of one stream. Deletes itself when gRPC reports it done; `handle` lets the
+// link cancel it until then.
+class client_stream;
+
+struct stream_handle {
+  std::mutex mutex;
+  client_stream* stream = nullptr;  // null once done
+  void cancel();
+};
+
+class client_stream final : public grpc::ClientBidiReactor<wire::Batch, wire::Batch> {
+ public:
+  client_stream(wire::Peer::Stub* stub, const peer_link_setup& setup,
+                std::shared_ptr<batch_writer> writer, std::shared_ptr<stream_handle> handle,
+                caf::actor link, uint64_t generation)
+      : writer_(std::move(writer)), handle_(std::move(handle)), link_(std::move(link)),
+        generation_(generation) {
+    ctx_.AddMetadata("x-parley-node", setup.self_node);
+    if (!setup.secret.empty()) ctx_.AddMetadata("x-parley-secret", setup.secret);
+    {
+      std::lock_guard<std::mutex> guard(handle_->mutex);
+      handle_->stream = this;
+    }
+    stub->async()->Link(&ctx_, this);
+    writer_->attach([this](const wire::Batch* batch) {
+      std::lock_guard<std::recursive_mutex> guard(ops_);
+      if (!released_) StartWrite(batch);
+    });
+    StartRead(&in_);
+    AddHold();  // writes start from other threads (the writer), not only from reactions
+    StartCall();
+  }
+
+  void cancel() { ctx_.TryCancel(); }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      release();
+      return;
+    }
+    for (const auto& e : in_.items()) {
+      peer_answer a;
+      if (answer_from_wire(e, a)) caf::anon_send(link_, answer_atom::value, e.id(), std::move(a));
+    }
+    StartRead(&in_);
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      writer_->close();
+      release();
+      return;
+    }
+    writer_->written();
+  }
+
+  void OnDone(const grpc::Status& status) override {
+    writer_->close();
+    {
+      std::lock_guard<std::mutex> guard(handle_->mutex);
+      handle_->stream = nullptr;
+    }
+    caf::anon_send(link_, link_down_atom::value, generation_,
+                   status.ok() ? std::string("stream ended") : status.error_message());
+    delete this;
+  }
+
+ private:
+  void release() {
+    std::lock_guard<std::recursive_mutex> guard(ops_);
+    if (released_) return;
+    released_ = true;
+    writer_->close();
+    RemoveHold();
+  }
+
+  grpc::ClientContext ctx_;
+  wire::Batch in_;
+  std::shared_ptr<batch_writer> writer_;
+  std::shared_ptr<stream_handle> handle_;
+  caf::actor link_;
+  uint64_t generation_;
+  std::recursive_mutex ops_;  // StartWrite vs RemoveHold
+  bool released_ = false;
+};
+
+void stream_handle::cancel() {
+  std::lock_guard<std::mutex> guard(mutex);
+  if (stream) stream->cancel();
+}
+
+struct waiting {
+  caf::typed_response_promise<peer_answer> promise;
+  clock::time_point sent;
+};
+
+struct link_state {
+  peer_link_setup setup;
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<wire::Peer::Stub> stub;
+  std::shared_ptr<batch_writer> writer;
+  std::shared_ptr<stream_handle> handle = std::make_shared<stream_handle>();  // one per link
+  bool open = false;
+  uint64_t generation = 0;
+  bool connected_once = false;
+  uint32_t attempt = 0;
+  uint64_t next_id = 0;
+  std::map<uint64_t, waiting> pending;  // by id: oldest first
+  static inline const char* name = "parley.peer_link";
+};
+
+using link_ptr = peer_link_actor::stateful_pointer<link_state>;
+
+void open_stream(link_ptr self) {
+  auto& st = self->state;
+  ++st.generation;
+  st.writer = std::make_shared<batch_writer>(st.setup.queue_bytes);
+  st.open = true;
+  new client_stream(st.stub.get(), st.setup, st.writer, st.handle,
+                    caf::actor_cast<caf::actor>(self), st.generation);
+  if (st.connected_once) st.setup.stats->peer_reconnects_total.fetch_add(1, std::memory_order_relaxed);
+  st.connected_once = true;
+}
+
+void fail_all(link_ptr self) {
+  auto& st = self->state;
+  st.setup.stats->peer_failures_total.fetch_add(st.pending.size(), std::memory_order_relaxed);
+  for (auto& [id, w] : st.pending) w.promise.deliver(peer_answer::failed());
+  st.pending.clear();
+}
+
+std::chrono::milliseconds backoff(uint32_t attempt) {
+  static thread_local std::mt19937 rng{std::random_device{}()};
+  auto base = std::min<uint32_t>(2000, 50u << std::min<uint32_t>(attempt, 6));
+  std::uniform_int_distribution<uint32_t> jitter(base / 2, base + base / 2);
+  return std::chrono::milliseconds(jitter(rng));
+}
+
+// Writes `r`; false when the queue is full or the stream is down.
+bool write(link_ptr self, uint64_t id, const peer_request& r) {
+  auto& st = self->state;
+  wire::Envelope e;
+  to_wire(id, r, e);
+  auto result = st.writer->send(std::move(e));
+  if (result == batch_writer::result::queued) {
+    st.setup.stats->peer_forwards_total.fetch_add(1, std::memory_order_relaxed);
+    return true;
+  }
+  if (result == batch_writer::result::full)
+    st.setup.stats->peer_drops_total.fetch_add(1, std::memory_order_relaxed);
+  else
+    st.setup.stats->peer_failures_total.fetch_add(1, std::memory_order_relaxed);
+  return false;
+}
+
+peer_link_actor::behavior_type peer_link(link_ptr self, peer_link_setup setup) {
+  auto& st = self->state;
+  st.setup = std::move(setup);
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 << 20);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 10000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 5000);
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
+  st.channel = grpc::CreateCustomChannel(st.setup.address, grpc::InsecureChannelCredentials(), args);
+  st.stub = wire::Peer::NewStub(st.channel);
+  open_stream(self);
+  self->delayed_send(self, std::chrono::milliseconds(100), sweep_atom::value);
+  // The link is gone: close its stream (the reactor then deletes itself).
+  self->attach_functor([handle = st.handle] { handle->cancel(); });
+  return {
+      [=](const peer_request& r) -> caf::result<peer_answer> {
+        auto& st = self->state;
+        auto id = ++st.next_id;
+        if (!write(self, id, r)) return peer_answer::failed();
+        auto rp = self->make_response_promise<peer_answer>();
+        st.pending.emplace(id, waiting{rp, clock::now()});
+        return rp;
+      },
+      [=](forward_atom, const peer_request& r) { write(self, 0, r); },
+      [=](answer_atom, uint64_t id, peer_answer& a) {
+        auto& st = self->state;
+        auto it = st.pending.find(id);
+        if (it == st.pending.end()) return;  // timed out already
+        st.attempt = 0;
+        it->second.promise.deliver(std::move(a));
+        st.pending.erase(it);
+      },
+      [=](link_down_atom, uint64_t generation, const std::string& why) {
+        auto& st = self->state;
+        if (generation != st.generation) return;
+        log::cluster()->warn("peer link to {} ({}) down: {}", st.setup.peer_node, st.setup.address,
+                             log::safe(why, 200));
+        fail_all(self);
+        st.open = false;
+        self->delayed_send(self, backoff(st.attempt++), reconnect_atom::value);
+      },
+      [=](reconnect_atom) {
+        if (!self->state.open) open_stream(self);
+      },
+      [=](sweep_atom) {
+        auto& st = self->state;
+        auto deadline = clock::now() - std::chrono::milliseconds(st.setup.timeout_ms);
+        while (!st.pending.empty() && st.pending.begin()->second.sent < deadline) {
+          st.pending.begin()->second.promise.deliver(peer_answer::failed());
+          st.pending.erase(st.pending.begin());
+          st.setup.stats->peer_timeouts_total.fetch_add(1, std::memory_order_relaxed);
+        }
+        self->delayed_send(self, std::chrono::milliseconds(100), sweep_atom::value);
+      },
+  };
+}
+
+}  // namespace
+
+peer_link_actor spawn_peer_link(caf::actor_system& system, peer_link_setup setup) {
+  return system.spawn(peer_link, std::move(setup));
+}
+
+}  // namespace parley::cluster

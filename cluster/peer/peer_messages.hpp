@@ -1,0 +1,53 @@
+// peer_messages: what one node asks another over its peer link, as plain actor-side types.
+// cluster/peer/wire_conversion.cpp is the only file that maps them to and from the Protobuf
+// envelopes of proto/cluster.proto.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/messages.hpp"
+
+namespace parley::cluster {
+
+struct peer_request {
+  enum class kind : uint8_t { user, group, app, users, online, members, state };
+  kind what = kind::user;
+  uint32_t app_id = 0;
+  std::string id;      // user id (user, online), group name (group, members)
+  std::string sender;  // group: the sender; app: the user to leave out
+  frame_ptr frame;     // user, group, app
+  std::string cursor;  // users
+  uint32_t limit = 0;  // users
+  bool wants_answer = true;  // false: presence broadcasts
+  size_t bytes() const { return 64 + id.size() + sender.size() + (frame ? frame->size() : 0); }
+};
+
+struct peer_answer {
+  bool ok = false;
+  uint32_t count = 0;
+  std::vector<std::string> ids;
+  uint32_t total = 0;
+  std::string next_cursor;
+  std::string json;
+  static peer_answer failed() { return {}; }
+};
+
+// peer link -> its actor, from the stream's reader: (answer_atom, request id, peer_answer)
+using answer_atom = caf::atom_constant<caf::atom("answer")>;
+// stream -> peer link: (link_down_atom, uint64 stream generation, std::string why)
+using link_down_atom = caf::atom_constant<caf::atom("linkDown")>;
+// peer link, timer: (sweep_atom)  fail requests older than peer_timeout_ms
+using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
+// peer link, timer: (connect_atom)  open the stream again
+using reconnect_atom = caf::atom_constant<caf::atom("reconnect")>;
+// server stream -> inbound actor: (request_atom, request id, peer_request)
+using request_atom = caf::atom_constant<caf::atom("request")>;
+
+}  // namespace parley::cluster
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::cluster::peer_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::cluster::peer_answer)

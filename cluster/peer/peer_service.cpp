@@ -1,0 +1,226 @@
+#include "cluster/peer/peer_service.hpp"
+
+#include <atomic>
+#include <mutex>
+
+#include <grpcpp/grpcpp.h>
+#include <openssl/crypto.h>
+
+#include "actors/stats/node_stats.hpp"
+#include "cluster/peer/batch_writer.hpp"
+#include "cluster/peer/wire_conversion.hpp"
+#include "config/logging.hpp"
+#include "proto/cluster.grpc.pb.h"
+
+namespace parley::cluster {
+namespace {
+
+// Inbound requests waiting in one stream's actor before the stream stops reading: the far
+// side's writes then back up into its own bounded queue (gRPC flow control), instead of
+// this node's mailbox growing.
+constexpr int64_t max_backlog = 20000;
+
+struct inbound_state {
+  std::shared_ptr<batch_writer> writer;
+  std::shared_ptr<std::atomic<int64_t>> backlog;
+  static inline const char* name = "parley.peer_inbound";
+};
+
+void answer(inbound_state& st, uint64_t id, const peer_answer& a) {
+  if (id == 0) return;
+  wire::Envelope e;
+  to_wire(id, a, e);
+  st.writer->send(std::move(e));  // a closed stream drops it: the caller has failed it anyway
+}
+
+peer_answer counted(uint32_t n) {
+  peer_answer a;
+  a.ok = true;
+  a.count = n;
+  return a;
+}
+
+caf::behavior inbound(caf::stateful_actor<inbound_state>* self, peer_service_setup setup,
+                      std::shared_ptr<batch_writer> writer,
+                      std::shared_ptr<std::atomic<int64_t>> backlog) {
+  self->state.writer = std::move(writer);
+  self->state.backlog = std::move(backlog);
+  using k = peer_request::kind;
+  return {[=](request_atom, uint64_t id, peer_request& r) {
+    auto& st = self->state;
+    st.backlog->fetch_sub(1, std::memory_order_relaxed);
+    setup.stats->peer_requests_served_total.fetch_add(1, std::memory_order_relaxed);
+    auto node = setup.node;
+    switch (r.what) {
+      case k::user: {
+        uint32_t n = 0;
+        if (auto sinks = setup.users->find(scoped_key(r.app_id, r.id)))
+          n = static_cast<uint32_t>(sinks->deliver(r.frame));
+        setup.counters->pushes_delivered_total.fetch_add(n, std::memory_order_relaxed);
+        answer(st, id, counted(n));
+        break;
+      }
+      case k::online: {
+        peer_answer a = counted(setup.users->find(scoped_key(r.app_id, r.id)) ? 1 : 0);
+        answer(st, id, a);
+        break;
+      }
+      case k::group:
+        self->request(node, caf::infinite, local_atom::value, send_group_atom::value, r.app_id,
+                      r.id, r.sender, r.frame)
+            .then([=](const group_send_result& g) { answer(self->state, id, counted(g.recipients)); },
+                  [=](caf::error&) { answer(self->state, id, peer_answer::failed()); });
+        break;
+      case k::app:
+        self->request(node, caf::infinite, local_atom::value, send_app_atom::value, r.app_id,
+                      r.frame, r.sender)
+            .then([=](uint32_t n) { answer(self->state, id, counted(n)); },
+                  [=](caf::error&) { answer(self->state, id, peer_answer::failed()); });
+        break;
+      case k::users:
+        self->request(node, caf::infinite, local_atom::value, users_atom::value, r.app_id,
+                      r.cursor, r.limit)
+            .then(
+                [=](user_page& page) {
+                  peer_answer a = counted(0);
+                  a.ids = std::move(page.users);
+                  a.total = page.total;
+                  a.next_cursor = std::move(page.next_cursor);
+                  answer(self->state, id, a);
+                },
+                [=](caf::error&) { answer(self->state, id, peer_answer::failed()); });
+        break;
+      case k::members:
+        self->request(node, caf::infinite, local_atom::value, members_atom::value, r.app_id, r.id)
+            .then(
+                [=](std::vector<std::string>& ids) {
+                  peer_answer a = counted(0);
+                  a.ids = std::move(ids);
+                  answer(self->state, id, a);
+                },
+                [=](caf::error&) { answer(self->state, id, peer_answer::failed()); });
+        break;
+      case k::state: {
+        auto s = setup.summary();
+        peer_answer a = counted(s.connections);
+        a.total = s.users;
+        a.json = std::to_string(s.started_ms);
+        a.ids = {s.node, s.grpc, s.address};
+        answer(st, id, a);
+        break;
+      }
+    }
+  }};
+}
+
+// One inbound stream. Reads batches and hands each request to the stream's inbound actor;
+// writes the answers that actor queues. Deletes itself when done.
+class server_stream final : public grpc::ServerBidiReactor<wire::Batch, wire::Batch> {
+ public:
+  server_stream(const peer_service_setup& setup, std::string peer)
+      : writer_(std::make_shared<batch_writer>(64u << 20)),
+        backlog_(std::make_shared<std::atomic<int64_t>>(0)), peer_(std::move(peer)) {
+    actor_ = setup.system->spawn(inbound, setup, writer_, backlog_);
+    writer_->attach([this](const wire::Batch* batch) {
+      std::lock_guard<std::recursive_mutex> guard(ops_);
+      if (!finished_) StartWrite(batch);
+    });
+    StartRead(&in_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // the caller closed or broke the stream
+      finish();
+      return;
+    }
+    for (auto& e : *in_.mutable_items()) {
+      peer_request r;
+      if (!request_from_wire(e, r)) continue;
+      backlog_->fetch_add(1, std::memory_order_relaxed);
+      caf::anon_send(actor_, request_atom::value, e.id(), std::move(r));
+    }
+    // Flow control: wait while the actor is far behind (bounded: it only drains).
+    while (backlog_->load(std::memory_order_relaxed) > max_backlog && !stopping_)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    StartRead(&in_);
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      finish();
+      return;
+    }
+    writer_->written();
+  }
+
+  void OnCancel() override { stopping_ = true; }
+
+  void OnDone() override {
+    writer_->close();
+    caf::anon_send_exit(actor_, caf::exit_reason::user_shutdown);
+    log::cluster()->info("inbound stream from {} closed", log::safe(peer_));
+    delete this;
+  }
+
+ private:
+  void finish() {
+    std::lock_guard<std::recursive_mutex> guard(ops_);
+    if (finished_) return;
+    finished_ = true;
+    writer_->close();
+    Finish(grpc::Status::OK);
+  }
+
+  wire::Batch in_;
+  std::shared_ptr<batch_writer> writer_;
+  std::shared_ptr<std::atomic<int64_t>> backlog_;
+  std::string peer_;
+  caf::actor actor_;
+  std::recursive_mutex ops_;
+  bool finished_ = false;
+  std::atomic<bool> stopping_{false};
+};
+
+class refused_stream final : public grpc::ServerBidiReactor<wire::Batch, wire::Batch> {
+ public:
+  refused_stream() { Finish(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "cluster secret required")); }
+  void OnDone() override { delete this; }
+};
+
+std::string metadata(grpc::CallbackServerContext* ctx, const char* key) {
+  auto& md = ctx->client_metadata();
+  auto it = md.find(key);
+  return it == md.end() ? std::string() : std::string(it->second.data(), it->second.size());
+}
+
+bool same_secret(const std::string& got, const std::string& want) {
+  return got.size() == want.size() && CRYPTO_memcmp(got.data(), want.data(), want.size()) == 0;
+}
+
+class peer_service final : public wire::Peer::CallbackService {
+ public:
+  explicit peer_service(peer_service_setup setup) : setup_(std::move(setup)) {}
+
+  grpc::ServerBidiReactor<wire::Batch, wire::Batch>* Link(grpc::CallbackServerContext* ctx) override {
+    auto peer = metadata(ctx, "x-parley-node");
+    if (!setup_.secret.empty() && !same_secret(metadata(ctx, "x-parley-secret"), setup_.secret)) {
+      setup_.stats->peer_refused_total.fetch_add(1, std::memory_order_relaxed);
+      log::cluster()->warn("refused a peer stream from {} (node '{}'): wrong or missing cluster "
+                           "secret", ctx->peer(), log::safe(peer, 40));
+      return new refused_stream();
+    }
+    log::cluster()->info("inbound stream from {} ({})", log::safe(peer, 40), ctx->peer());
+    return new server_stream(setup_, peer);
+  }
+
+ private:
+  peer_service_setup setup_;
+};
+
+}  // namespace
+
+std::unique_ptr<grpc::Service> make_peer_service(peer_service_setup setup) {
+  return std::make_unique<peer_service>(std::move(setup));
+}
+
+}  // namespace parley::cluster

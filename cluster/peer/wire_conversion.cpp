@@ -1,0 +1,127 @@
+#include "cluster/peer/wire_conversion.hpp"
+
+#include <memory>
+
+namespace parley::cluster {
+
+void to_wire(uint64_t id, const peer_request& r, wire::Envelope& out) {
+  out.set_id(id);
+  using k = peer_request::kind;
+  switch (r.what) {
+    case k::user: {
+      auto* m = out.mutable_user();
+      m->set_app_id(r.app_id);
+      m->set_user_id(r.id);
+      m->set_frame(*r.frame);
+      break;
+    }
+    case k::group: {
+      auto* m = out.mutable_group();
+      m->set_app_id(r.app_id);
+      m->set_group(r.id);
+      m->set_sender(r.sender);
+      m->set_frame(*r.frame);
+      break;
+    }
+    case k::app: {
+      auto* m = out.mutable_app();
+      m->set_app_id(r.app_id);
+      m->set_frame(*r.frame);
+      m->set_except_user(r.sender);
+      break;
+    }
+    case k::users: {
+      auto* m = out.mutable_users();
+      m->set_app_id(r.app_id);
+      m->set_cursor(r.cursor);
+      m->set_limit(r.limit);
+      break;
+    }
+    case k::online: {
+      auto* m = out.mutable_online();
+      m->set_app_id(r.app_id);
+      m->set_user_id(r.id);
+      break;
+    }
+    case k::members: {
+      auto* m = out.mutable_members();
+      m->set_app_id(r.app_id);
+      m->set_group(r.id);
+      break;
+    }
+    case k::state: out.mutable_state(); break;
+  }
+}
+
+void to_wire(uint64_t id, const peer_answer& a, wire::Envelope& out) {
+  out.set_id(id);
+  auto* m = out.mutable_answer();
+  m->set_ok(a.ok);
+  m->set_count(a.count);
+  for (const auto& s : a.ids) m->add_ids(s);
+  m->set_total(a.total);
+  m->set_next_cursor(a.next_cursor);
+  m->set_json(a.json);
+}
+
+namespace {
+frame_ptr frame_of(const std::string& bytes) { return std::make_shared<const std::string>(bytes); }
+}  // namespace
+
+bool request_from_wire(const wire::Envelope& e, peer_request& out) {
+  using k = peer_request::kind;
+  out.wants_answer = e.id() != 0;
+  switch (e.body_case()) {
+    case wire::Envelope::kUser:
+      out.what = k::user;
+      out.app_id = e.user().app_id();
+      out.id = e.user().user_id();
+      out.frame = frame_of(e.user().frame());
+      return true;
+    case wire::Envelope::kGroup:
+      out.what = k::group;
+      out.app_id = e.group().app_id();
+      out.id = e.group().group();
+      out.sender = e.group().sender();
+      out.frame = frame_of(e.group().frame());
+      return true;
+    case wire::Envelope::kApp:
+      out.what = k::app;
+      out.app_id = e.app().app_id();
+      out.sender = e.app().except_user();
+      out.frame = frame_of(e.app().frame());
+      return true;
+    case wire::Envelope::kUsers:
+      out.what = k::users;
+      out.app_id = e.users().app_id();
+      out.cursor = e.users().cursor();
+      out.limit = e.users().limit();
+      return true;
+    case wire::Envelope::kOnline:
+      out.what = k::online;
+      out.app_id = e.online().app_id();
+      out.id = e.online().user_id();
+      return true;
+    case wire::Envelope::kMembers:
+      out.what = k::members;
+      out.app_id = e.members().app_id();
+      out.id = e.members().group();
+      return true;
+    case wire::Envelope::kState: out.what = k::state; return true;
+    default: return false;
+  }
+}
+
+bool answer_from_wire(const wire::Envelope& e, peer_answer& out) {
+  if (e.body_case() != wire::Envelope::kAnswer) return false;
+  const auto& m = e.answer();
+  out.ok = m.ok();
+  out.count = m.count();
+  out.ids.assign(m.ids().begin(), m.ids().end());
+  out.total = m.total();
+  out.next_cursor = m.next_cursor();
+  out.json = m.json();
+  return true;
+}
+
+}  // namespace parley::cluster

@@ -1,0 +1,198 @@
+// harness.mjs: a real cluster on loopback for the cluster tests -- redis-server processes and
+// parley nodes on free ports, WebSocket clients (Node's `ws`) and HTTP calls against them.
+// Everything started here is stopped by PID in stopAll(); nothing else is touched.
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from '../clients/node_modules/ws/index.js';
+
+const started = [];
+const dirs = [];
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function waitForLine(proc, re, what, ms = 10000) {
+  return new Promise((resolve, reject) => {
+    let log = '';
+    const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${log}`)), ms);
+    const onData = (chunk) => {
+      log += chunk;
+      proc.logText = (proc.logText || '') + chunk;
+      const m = log.match(re);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    };
+    proc.stdout?.on('data', onData);
+    proc.stderr?.on('data', onData);
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`${what} exited ${code}:\n${log}`)); });
+  });
+}
+
+// A redis-server on a free port, without persistence. {port, address, proc, stop(), start()}
+export async function startRedis(port = 0) {
+  port = port || await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'parley-redis-'));
+  dirs.push(dir);
+  const run = async () => {
+    const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '',
+                                        '--appendonly', 'no', '--dir', dir, '--protected-mode', 'no'],
+                       { stdio: ['ignore', 'pipe', 'pipe'] });
+    started.push(proc);
+    await waitForLine(proc, /Ready to accept connections/, 'redis-server');
+    return proc;
+  };
+  const r = { port, address: `127.0.0.1:${port}` };
+  r.proc = await run();
+  r.stop = () => stopProc(r.proc, 'SIGTERM');
+  r.start = async () => { r.proc = await run(); };
+  return r;
+}
+
+// A parley node in the cluster of `redis` (addresses). {id, port, grpc, base, url, proc, stop(), kill(), restart()}
+export async function startNode({ id, redis, grpcPort = 0, port = 0, args = [] }) {
+  grpcPort = grpcPort || await freePort();
+  const n = { id, grpc: `127.0.0.1:${grpcPort}` };
+  const run = async (listenPort) => {
+    const proc = spawn(process.env.PARLEY_BINARY,
+                       ['--listen', `127.0.0.1:${listenPort}`, '--log-level', 'info', '--node-id', id,
+                        '--redis', redis.join(','), '--grpc-listen', n.grpc,
+                        '--node-ttl-ms', '3000', '--node-refresh-ms', '500', ...args],
+                       { stdio: ['ignore', 'ignore', 'pipe'] });
+    started.push(proc);
+    const m = await waitForLine(proc, /listening on 127\.0\.0\.1:(\d+)/, `node ${id}`);
+    return { proc, port: Number(m[1]) };
+  };
+  const first = await run(port);
+  Object.assign(n, first);
+  n.base = `http://127.0.0.1:${n.port}`;
+  n.url = `ws://127.0.0.1:${n.port}/acc`;
+  n.stop = () => stopProc(n.proc, 'SIGTERM');
+  n.kill = () => stopProc(n.proc, 'SIGKILL');
+  n.restart = async () => { Object.assign(n, { proc: (await run(n.port)).proc }); };
+  n.log = () => n.proc.logText || '';
+  return n;
+}
+
+function stopProc(proc, signal) {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+    proc.once('exit', () => resolve());
+    proc.kill(signal);
+  });
+}
+
+export async function stopAll() {
+  for (const p of started.reverse()) {
+    if (p.signalCode === 'SIGSTOP') p.kill('SIGCONT');
+    await stopProc(p, 'SIGTERM');
+  }
+  started.length = 0;
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+}
+
+export async function getJson(base, path) {
+  const res = await fetch(base + path);
+  return res.json();
+}
+
+export async function postForm(base, path, form) {
+  const res = await fetch(base + path, { method: 'POST', body: new URLSearchParams(form) });
+  return res.json();
+}
+
+// Waits until every node's /system/state lists `count` live nodes.
+export async function waitForCluster(nodes, count = nodes.length, ms = 15000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const states = await Promise.all(nodes.map((n) => getJson(n.base, '/system/state').catch(() => null)));
+    if (states.every((s) => s?.data?.cluster?.liveNodes === count)) return states;
+    if (Date.now() > deadline)
+      throw new Error(`cluster did not reach ${count} nodes: ${JSON.stringify(states.map((s) => s?.data?.cluster))}`);
+    await sleep(100);
+  }
+}
+
+// A WebSocket client: request(cmd, data) resolves with the response; pushes are collected.
+export class Client {
+  constructor(url) {
+    this.url = url;
+    this.seq = 0;
+    this.waiting = new Map();
+    this.pushes = [];
+    this.pushWaiters = [];
+  }
+
+  open() {
+    return new Promise((resolve, reject) => {
+      this.ws = new WebSocket(this.url);
+      this.ws.once('open', resolve);
+      this.ws.once('error', reject);
+      this.ws.on('message', (raw) => {
+        const m = JSON.parse(raw.toString());
+        if (m.response && this.waiting.has(m.seq)) {
+          const done = this.waiting.get(m.seq);
+          this.waiting.delete(m.seq);
+          done(m.response);
+        } else if (!m.response || m.cmd === 'msg' || m.cmd === 'enter' || m.cmd === 'exit') {
+          this.pushes.push(m);
+          this.pushWaiters = this.pushWaiters.filter((w) => !w());
+        }
+      });
+      this.ws.on('close', (code) => { this.closeCode = code; });
+    });
+  }
+
+  request(cmd, data = {}) {
+    const seq = String(++this.seq);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no answer to ${cmd}`)), 10000);
+      this.waiting.set(seq, (r) => { clearTimeout(timer); resolve(r); });
+      this.ws.send(JSON.stringify({ seq, cmd, data }));
+    });
+  }
+
+  async login(appID, userID) {
+    const r = await this.request('login', { appID, userID, serviceToken: '' });
+    if (r.code !== 200) throw new Error(`login ${userID}: ${JSON.stringify(r)}`);
+    return r;
+  }
+
+  // Pushes matching `pred`, once there are `count` of them (or throws after `ms`).
+  waitPushes(pred, count = 1, ms = 5000) {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const got = this.pushes.filter(pred);
+        if (got.length >= count) { clearTimeout(timer); resolve(got); return true; }
+        return false;
+      };
+      const timer = setTimeout(() => {
+        reject(new Error(`expected ${count} pushes, got ${this.pushes.filter(pred).length}`));
+      }, ms);
+      if (!check()) this.pushWaiters.push(check);
+    });
+  }
+
+  close() { this.ws?.close(); }
+}
+
+export async function connect(node, appID, userID) {
+  const c = new Client(node.url);
+  await c.open();
+  await c.login(appID, userID);
+  return c;
+}
