@@ -146,6 +146,7 @@ void node_runtime::shutdown(std::chrono::seconds grace) {
   gateway_->remote = nullptr;
   cluster_.reset();
   system_.reset();  // waits for every actor; sessions still referenced by actors go here
+  users_.reset();   // the last sockets held by the user directory (the node shared it)
   listener_.reset();
   ioc_.reset();  // sessions held only by pending handlers go here; gateway_ still lives
   log::flush();

@@ -359,7 +359,9 @@ void renew_all(self_ptr self) {
   }
 }
 
-std::vector<std::string> merged_ids(std::vector<std::string> a, const std::vector<std::string>& b) {
+std::vector<std::string> merged_ids(std::vector<std::string> a, std::vector<std::string> b) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
   std::vector<std::string> out;
   std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
   out.erase(std::unique(out.begin(), out.end()), out.end());

@@ -72,9 +72,6 @@ cluster_runtime::~cluster_runtime() { stop(); }
 bool cluster_runtime::start(const caf::actor& node, user_directory_ptr users, uint16_t port,
                             std::string& error) {
   listen_port_->store(port);
-  work_ = std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
-      ioc_.get_executor());
-  io_thread_ = std::thread([this] { ioc_.run(); });
   peer_service_setup ps;
   ps.system = &system_;
   ps.node = node;
@@ -94,6 +91,10 @@ bool cluster_runtime::start(const caf::actor& node, user_directory_ptr users, ui
     server_.reset();
     return false;
   }
+  // Redis only now: the node registers (and peers dial it) once its gRPC port is open.
+  work_ = std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
+      ioc_.get_executor());
+  io_thread_ = std::thread([this] { ioc_.run(); });
   log::cluster()->info("node {} in a cluster: redis {} shard(s), gRPC on {} (advertised {})",
                        node_id_, shards_.size(), config_->grpc_listen, grpc_address_);
   return true;

@@ -211,8 +211,10 @@ user_page users_page(self_ptr self, uint32_t app_id, const std::string& cursor, 
   return page;
 }
 
-// Two sorted id lists as one, without repeats (a user on two nodes is one user).
-std::vector<std::string> merge_sorted(std::vector<std::string> a, const std::vector<std::string>& b) {
+// Two id lists as one, sorted, without repeats (a user on two nodes is one user).
+std::vector<std::string> merge_sorted(std::vector<std::string> a, std::vector<std::string> b) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
   std::vector<std::string> out;
   out.reserve(a.size() + b.size());
   std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));

@@ -35,6 +35,9 @@ class client_stream final : public grpc::ClientBidiReactor<wire::Batch, wire::Ba
       : writer_(std::move(writer)), handle_(std::move(handle)), link_(std::move(link)),
         generation_(generation) {
     ctx_.AddMetadata("x-parley-node", setup.self_node);
+    // Wait for the channel instead of failing at once while it (re)connects; requests still
+    // fail at peer_timeout_ms (the link's sweep).
+    ctx_.set_wait_for_ready(true);
     if (!setup.secret.empty()) ctx_.AddMetadata("x-parley-secret", setup.secret);
     {
       std::lock_guard<std::mutex> guard(handle_->mutex);

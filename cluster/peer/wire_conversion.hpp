@@ -10,7 +10,6 @@
 
 namespace parley::cluster {
 
-namespace wire = parley::cluster::wire;
 
 // A request as the envelope the caller writes; `id` 0 when no answer is wanted.
 void to_wire(uint64_t id, const peer_request& r, wire::Envelope& out);

@@ -1,0 +1,148 @@
+// Failures a cluster must live through, each with real processes: a node killed with -9, Redis
+// stopped and started again, a peer frozen with SIGSTOP, and a peer without the cluster secret.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startRedis, startNode, stopAll, connect, waitForCluster, getJson, sleep } from './harness.mjs';
+
+after(stopAll);
+
+const msg = (from) => (p) => p.cmd === 'msg' && p.response?.data?.from === from;
+
+async function until(what, fn, ms = 15000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+async function metric(node, name) {
+  const text = await (await fetch(node.base + '/metrics')).text();
+  const m = text.match(new RegExp(`^${name} (\\S+)$`, 'm'));
+  return m ? Number(m[1]) : NaN;
+}
+
+test('a node killed with -9: its users leave, the others keep chatting, it rejoins with its id', async () => {
+  const redis = await startRedis();
+  const secret = ['--cluster-secret', 's3cret'];
+  const nodes = [];
+  for (const id of ['k1', 'k2', 'k3']) nodes.push(await startNode({ id, redis: [redis.address], args: secret }));
+  await waitForCluster(nodes);
+  const a = await connect(nodes[0], 1, 'ka');
+  const b = await connect(nodes[1], 1, 'kb');
+  const x = await connect(nodes[2], 1, 'kx');
+  assert.equal((await a.request('sendMessage', { userID: 'kx', type: 'text', msg: 'before' })).data.delivered, true);
+  await nodes[2].kill();
+  const killedAt = Date.now();
+  // Within the TTL (3 s here) the answer turns into "offline", never a silent loss or a hang.
+  const answer = await until('delivered:false for a user of the dead node', async () => {
+    const r = await a.request('sendMessage', { userID: 'kx', type: 'text', msg: 'after' });
+    assert.ok(r.code === 200 || r.code === 1009, JSON.stringify(r));
+    return r.code === 200 && r.data.delivered === false ? r : null;
+  });
+  assert.ok(Date.now() - killedAt < 3000 + 2000, 'within the TTL and a refresh');
+  assert.equal(answer.data.delivered, false);
+  // The survivors chat on.
+  assert.equal((await a.request('sendMessage', { userID: 'kb', type: 'text', msg: 'still here' })).data.delivered, true);
+  await b.waitPushes(msg('ka'));
+  const list = await getJson(nodes[0].base, '/user/list?appID=1');
+  assert.deepEqual(list.data.userList, ['ka', 'kb']);
+  // Same id again: it rejoins and its users are reachable.
+  await nodes[2].restart();
+  await waitForCluster(nodes);
+  const x2 = await connect(nodes[2], 1, 'kx');
+  assert.equal((await a.request('sendMessage', { userID: 'kx', type: 'text', msg: 'welcome back' })).data.delivered, true);
+  await x2.waitPushes(msg('ka'));
+  [a, b, x, x2].forEach((c) => c.close());
+  await Promise.all(nodes.map((n) => n.stop()));
+  await redis.stop();
+});
+
+test('Redis stopped: local chat and logins go on, cross-node sends answer at once, all recovers', async () => {
+  const redis = await startRedis();
+  const n1 = await startNode({ id: 'r1', redis: [redis.address] });
+  const n2 = await startNode({ id: 'r2', redis: [redis.address] });
+  await waitForCluster([n1, n2]);
+  const a = await connect(n1, 1, 'ra');
+  const far = await connect(n2, 1, 'rfar');
+  await redis.stop();
+  await until('degraded', async () => (await getJson(n1.base, '/system/state')).data.cluster.degraded);
+  assert.equal(await metric(n1, 'parley_cluster_degraded'), 1);
+  assert.match(n1.log(), /redis 127\.0\.0\.1:\d+ unavailable/);
+  // Local chat and new logins, answered at once.
+  const t0 = Date.now();
+  const b = await connect(n1, 1, 'rb');
+  assert.ok(Date.now() - t0 < 1000, 'login answered at once');
+  assert.equal((await a.request('sendMessage', { userID: 'rb', type: 'text', msg: 'local' })).data.delivered, true);
+  await b.waitPushes(msg('ra'));
+  // Cross-node: a clear answer, no hang.
+  const t1 = Date.now();
+  const cross = await a.request('sendMessage', { userID: 'rfar', type: 'text', msg: 'far' });
+  assert.ok(Date.now() - t1 < 1000, 'answered at once');
+  assert.equal(cross.code, 1009);
+  // Redis back on the same port: both nodes re-register without a restart.
+  await redis.start();
+  await until('recovered', async () => !(await getJson(n1.base, '/system/state')).data.cluster.degraded);
+  await waitForCluster([n1, n2]);
+  await until('rb (logged in during the outage) reachable from n2', async () => {
+    const r = await far.request('sendMessage', { userID: 'rb', type: 'text', msg: 'found you' });
+    return r.code === 200 && r.data.delivered;
+  });
+  await b.waitPushes(msg('rfar'));
+  assert.ok(await metric(n1, 'parley_cluster_redis_disconnects_total') >= 1);
+  assert.ok(await metric(n1, 'parley_cluster_directory_republished_total') >= 2);
+  [a, b, far].forEach((c) => c.close());
+  await n1.stop(); await n2.stop(); await redis.stop();
+});
+
+test('a peer stopped for 5 s: sends wait at most the bound, drops are counted, the stream recovers in order', async () => {
+  const redis = await startRedis();
+  const args = ['--peer-timeout-ms', '1000', '--peer-queue-bytes', '65536'];
+  const n1 = await startNode({ id: 'p1', redis: [redis.address], args });
+  const n2 = await startNode({ id: 'p2', redis: [redis.address], args });
+  await waitForCluster([n1, n2]);
+  const from = await connect(n1, 1, 'pfrom');
+  const to = await connect(n2, 1, 'pto');
+  let seq = 0;
+  const send = (text = '') => from.request('sendMessage', { userID: 'pto', type: 'text', msg: `${seq++} ${text}` });
+  for (let i = 0; i < 10; ++i) assert.equal((await send()).data.delivered, true);
+  n2.proc.kill('SIGSTOP');
+  const stoppedAt = Date.now();
+  const big = 'x'.repeat(4000);
+  const during = await Promise.all(Array.from({ length: 400 }, () => send(big)));
+  const waited = Date.now() - stoppedAt;
+  assert.ok(waited < 1000 + 1500, `answered within the bound, took ${waited} ms`);
+  assert.ok(during.every((r) => r.code === 1009 || (r.code === 200 && r.data.delivered)), 'clear answers');
+  assert.ok(during.some((r) => r.code === 1009));
+  assert.ok(await metric(n1, 'parley_cluster_peer_drops_total') > 0, 'queue-full drops counted');
+  await sleep(Math.max(0, 5000 - (Date.now() - stoppedAt)));
+  n2.proc.kill('SIGCONT');
+  await until('the stream delivers again', async () => {
+    const r = await send();
+    return r.code === 200 && r.data.delivered;
+  });
+  for (let i = 0; i < 20; ++i) assert.equal((await send()).data.delivered, true);
+  const last = seq - 1;
+  await to.waitPushes((p) => p.cmd === 'msg' && p.response.data.msg.startsWith(`${last} `), 1, 10000);
+  const seen = to.pushes.filter(msg('pfrom')).map((p) => Number(p.response.data.msg.split(' ')[0]));
+  for (let i = 1; i < seen.length; ++i) assert.ok(seen[i] > seen[i - 1], `order holds at ${i}: ${seen[i - 1]} then ${seen[i]}`);
+  from.close(); to.close();
+  await n1.stop(); await n2.stop(); await redis.stop();
+});
+
+test('a peer without the cluster secret is refused and counted', async () => {
+  const redis = await startRedis();
+  const good = await startNode({ id: 's1', redis: [redis.address], args: ['--cluster-secret', 'right'] });
+  const bad = await startNode({ id: 's2', redis: [redis.address], args: ['--cluster-secret', 'wrong'] });
+  await waitForCluster([good, bad]);
+  const on1 = await connect(good, 1, 'sa');
+  const on2 = await connect(bad, 1, 'sb');
+  const r = await on2.request('sendMessage', { userID: 'sa', type: 'text', msg: 'let me in' });
+  assert.equal(r.code, 1009);
+  await until('refusal counted', async () => (await metric(good, 'parley_cluster_peer_refused_total')) > 0);
+  assert.equal(on1.pushes.filter(msg('sb')).length, 0);
+  on1.close(); on2.close();
+  await good.stop(); await bad.stop(); await redis.stop();
+});
