@@ -190,6 +190,12 @@ peer_link_actor::behavior_type peer_link(link_ptr self, peer_link_setup setup) {
   self->delayed_send(self, std::chrono::milliseconds(100), sweep_atom::value);
   // The link is gone: close its stream (the reactor then deletes itself).
   self->attach_functor([handle = st.handle] { handle->cancel(); });
+  // Stopped (its node left the registry): what waits is failed now, not left hanging (CAF
+  // does not answer undelivered promises of an actor that quits).
+  self->set_exit_handler([=](caf::exit_msg& m) {
+    fail_all(self);
+    self->quit(m.reason);
+  });
   return {
       [=](const peer_request& r) -> caf::result<peer_answer> {
         auto& st = self->state;
