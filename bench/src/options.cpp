@@ -11,7 +11,8 @@ std::string usage() {
   parley-bench --scenario idle|connect|fanout|pairs|churn|soak [options]
 
   --target HOST:PORT        node to connect to (default 127.0.0.1:8080)
-  --receive-target H:P      node for receivers (pairs, fanout); default: --target
+  --receive-target H:P[,H:P...]  node(s) for receivers (pairs, fanout), spread over the list;
+                            default: --target
   --connections N           total connections (fanout: group members, senders included)
   --processes P             client processes (default: one per 18,000 connections)
   --sources A,B,...         source addresses, cycled per connection (default 127.0.0.2..9

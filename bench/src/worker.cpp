@@ -77,7 +77,14 @@ class worker {
   explicit worker(const options& o)
       : o_(o), stdin_(ioc_, ::dup(STDIN_FILENO)), tick_(ioc_), settle_timer_(ioc_) {
     server_ = endpoint_of(o.target);
-    receive_server_ = endpoint_of(o.receive_target.empty() ? o.target : o.receive_target);
+    // --receive-target A[,B,...]: receivers are spread over these nodes (a cluster).
+    std::string list = o.receive_target.empty() ? o.target : o.receive_target;
+    for (size_t from = 0; from <= list.size();) {
+      auto comma = list.find(',', from);
+      if (comma == std::string::npos) comma = list.size();
+      if (comma > from) receive_servers_.push_back(endpoint_of(list.substr(from, comma - from)));
+      from = comma + 1;
+    }
     peers_.resize(o.end - o.begin);
     slots_ = o.scenario == "fanout" ? o.senders : 1;
     recv_by_sender_.assign(o.scenario == "fanout" ? o.senders : 0, 0);
@@ -103,8 +110,15 @@ class worker {
     }
   }
 
+  // Receivers connect to the receive target(s); senders (and everyone without one) to --target.
   bool receives_elsewhere(uint32_t global) const {
-    return (o_.scenario == "pairs" || o_.scenario == "churn") && global % 2 == 1;
+    if (o_.receive_target.empty()) return false;
+    if (o_.scenario == "pairs" || o_.scenario == "churn") return global % 2 == 1;
+    return o_.scenario == "fanout" && !is_sender(o_, global);
+  }
+
+  const tcp::endpoint& receive_server(uint32_t global) const {
+    return receive_servers_[(global / 2) % receive_servers_.size()];
   }
 
   std::string user_of(uint32_t global) const { return "b" + std::to_string(global); }
@@ -124,7 +138,7 @@ class worker {
     conn->on_frame = [this](connection& c, const std::string& text) { on_frame(c.index(), text); };
     conn->on_closed = [this](connection& c, bool) { if (!stopping_) ++errors_.closed; };
     auto opened_at = now_ns();
-    auto server = receives_elsewhere(global) ? receive_server_ : server_;
+    auto server = receives_elsewhere(global) ? receive_server(global) : server_;
     conn->open(server, source_for(global), o_.target, "/acc", [this, global, opened_at](connection& c, bool ok) {
       if (!ok) {
         ++errors_.connect;
@@ -417,7 +431,8 @@ class worker {
   net::streambuf stdin_buf_;
   net::steady_timer tick_;
   net::steady_timer settle_timer_;
-  tcp::endpoint server_, receive_server_;
+  tcp::endpoint server_;
+  std::vector<tcp::endpoint> receive_servers_;
   const std::string no_source_;
   std::vector<peer> peers_;
   std::unordered_map<uint32_t, uint64_t> login_started_;
