@@ -279,11 +279,10 @@ void ask_all(self_ptr self, const std::vector<live_node*>& targets, const peer_r
     std::function<void(std::vector<peer_answer>&)> done;
   };
   auto g = std::make_shared<gather>(gather{{}, targets.size(), std::move(done)});
-  // The link answers within peer_timeout_ms itself; this bound only guards against a link
-  // that could not (it died).
-  auto bound = std::chrono::milliseconds(cfg(self).peer_timeout_ms + 1000);
+  // No request timeout here: the link answers within peer_timeout_ms itself, and fails what
+  // waits when it is stopped (a CAF request timeout costs a clock-thread wakeup per request).
   for (auto* n : targets) {
-    self->request(n->link, bound, r)
+    self->request(n->link, caf::infinite, r)
         .then([g](peer_answer& a) {
                 g->answers.push_back(std::move(a));
                 if (--g->left == 0) g->done(g->answers);

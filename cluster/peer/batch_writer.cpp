@@ -2,16 +2,37 @@
 
 namespace parley::cluster {
 
-batch_writer::result batch_writer::send(wire::Envelope&& e) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  if (closed_ || !start_) return result::closed;
+bool batch_writer::append(wire::Envelope&& e) {
   size_t size = e.ByteSizeLong() + 8;
-  if (bytes_ + size > bound_) return result::full;
+  if (bytes_ + size > bound_) return false;
   bytes_ += size;
   if (queue_.empty() || queue_.back().second >= batch_bytes) queue_.emplace_back();
   auto& back = queue_.back();
   *back.first.add_items() = std::move(e);
   back.second += size;
+  return true;
+}
+
+int batch_writer::send_all(std::vector<wire::Envelope>& es) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (closed_ || !start_) return -1;
+  int queued = 0;
+  for (auto& e : es) {
+    if (!append(std::move(e))) break;
+    ++queued;
+  }
+  if (queued > 0 && !writing_ && take_next(lock)) {
+    auto start = start_;
+    lock.unlock();
+    start(&current_);
+  }
+  return queued;
+}
+
+batch_writer::result batch_writer::send(wire::Envelope&& e) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (closed_ || !start_) return result::closed;
+  if (!append(std::move(e))) return result::full;
   if (writing_) return result::queued;
   if (take_next(lock)) {
     auto start = start_;

@@ -14,6 +14,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <vector>
 
 #include "proto/cluster.pb.h"
 
@@ -34,6 +35,10 @@ class batch_writer {
 
   enum class result { queued, full, closed };
   result send(wire::Envelope&& e);
+  // Queues what fits of `es` (in order) and starts at most one write; returns how many
+  // were queued, or -1 when closed. Callers that gather a turn's envelopes use this: one
+  // lock and one write start for all of them.
+  int send_all(std::vector<wire::Envelope>& es);
 
   // The reactor's write completed (ok: it reached the transport).
   void written();
@@ -47,6 +52,7 @@ class batch_writer {
 
  private:
   bool take_next(std::unique_lock<std::mutex>&);  // moves the next batch into `current_`
+  bool append(wire::Envelope&& e);                 // under the lock; false when full
 
   mutable std::mutex mutex_;
   start_fn start_;

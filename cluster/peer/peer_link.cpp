@@ -60,10 +60,13 @@ class client_stream final : public grpc::ClientBidiReactor<wire::Batch, wire::Ba
       release();
       return;
     }
+    answer_batch answers;
+    answers.reserve(in_.items_size());
     for (const auto& e : in_.items()) {
       peer_answer a;
-      if (answer_from_wire(e, a)) caf::anon_send(link_, answer_atom::value, e.id(), std::move(a));
+      if (answer_from_wire(e, a)) answers.emplace_back(e.id(), std::move(a));
     }
+    if (!answers.empty()) caf::anon_send(link_, answer_atom::value, std::move(answers));
     StartRead(&in_);
   }
 
@@ -128,6 +131,9 @@ struct link_state {
   uint32_t attempt = 0;
   uint64_t next_id = 0;
   std::map<uint64_t, waiting> pending;  // by id: oldest first
+  std::vector<wire::Envelope> out;       // this turn's envelopes, written at flush
+  std::vector<uint64_t> out_ids;
+  bool flush_scheduled = false;
   static inline const char* name = "parley.peer_link";
 };
 
@@ -158,21 +164,37 @@ std::chrono::milliseconds backoff(uint32_t attempt) {
   return std::chrono::milliseconds(jitter(rng));
 }
 
-// Writes `r`; false when the queue is full or the stream is down.
-bool write(link_ptr self, uint64_t id, const peer_request& r) {
+// Queues `r` for this turn's flush.
+void write(link_ptr self, uint64_t id, const peer_request& r) {
   auto& st = self->state;
-  wire::Envelope e;
-  to_wire(id, r, e);
-  auto result = st.writer->send(std::move(e));
-  if (result == batch_writer::result::queued) {
-    st.setup.stats->peer_forwards_total.fetch_add(1, std::memory_order_relaxed);
-    return true;
+  st.out.emplace_back();
+  to_wire(id, r, st.out.back());
+  st.out_ids.push_back(id);
+  if (!st.flush_scheduled) {
+    st.flush_scheduled = true;
+    self->send(self, flush_atom::value);
   }
-  if (result == batch_writer::result::full)
-    st.setup.stats->peer_drops_total.fetch_add(1, std::memory_order_relaxed);
-  else
-    st.setup.stats->peer_failures_total.fetch_add(1, std::memory_order_relaxed);
-  return false;
+}
+
+// Writes this turn's envelopes; what does not fit (queue full) or finds the stream down
+// fails now.
+void flush(link_ptr self) {
+  auto& st = self->state;
+  st.flush_scheduled = false;
+  int queued = st.writer->send_all(st.out);
+  auto& stats = *st.setup.stats;
+  size_t ok = queued < 0 ? 0 : static_cast<size_t>(queued);
+  stats.peer_forwards_total.fetch_add(ok, std::memory_order_relaxed);
+  for (size_t i = ok; i < st.out_ids.size(); ++i) {
+    (queued < 0 ? stats.peer_failures_total : stats.peer_drops_total)
+        .fetch_add(1, std::memory_order_relaxed);
+    auto it = st.pending.find(st.out_ids[i]);
+    if (it == st.pending.end()) continue;
+    it->second.promise.deliver(peer_answer::failed());
+    st.pending.erase(it);
+  }
+  st.out.clear();
+  st.out_ids.clear();
 }
 
 peer_link_actor::behavior_type peer_link(link_ptr self, peer_link_setup setup) {
@@ -200,19 +222,22 @@ peer_link_actor::behavior_type peer_link(link_ptr self, peer_link_setup setup) {
       [=](const peer_request& r) -> caf::result<peer_answer> {
         auto& st = self->state;
         auto id = ++st.next_id;
-        if (!write(self, id, r)) return peer_answer::failed();
         auto rp = self->make_response_promise<peer_answer>();
         st.pending.emplace(id, waiting{rp, clock::now()});
+        write(self, id, r);
         return rp;
       },
       [=](forward_atom, const peer_request& r) { write(self, 0, r); },
-      [=](answer_atom, uint64_t id, peer_answer& a) {
+      [=](flush_atom) { flush(self); },
+      [=](answer_atom, answer_batch& answers) {
         auto& st = self->state;
-        auto it = st.pending.find(id);
-        if (it == st.pending.end()) return;  // timed out already
         st.attempt = 0;
-        it->second.promise.deliver(std::move(a));
-        st.pending.erase(it);
+        for (auto& [id, a] : answers) {
+          auto it = st.pending.find(id);
+          if (it == st.pending.end()) continue;  // timed out already
+          it->second.promise.deliver(std::move(a));
+          st.pending.erase(it);
+        }
       },
       [=](link_down_atom, uint64_t generation, const std::string& why) {
         auto& st = self->state;

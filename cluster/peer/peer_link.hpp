@@ -1,7 +1,8 @@
 // peer_link: the actor that owns this node's one long-lived bidirectional gRPC stream to one
 // other node. Requests (peer_request) are written to the stream in batches (batch_writer);
 // answers come back on the same stream, matched by request id, and are delivered to whoever
-// asked. Per link:
+// asked. The envelopes of one mailbox turn are written together: the first one schedules a
+// flush message behind what is already in the mailbox (corking without a timer). Per link:
 // - the queue is bounded in bytes (peer_queue_bytes): past it a request is answered at once
 //   with a failed peer_answer and counted (peer_drops_total), never queued without bound;
 // - a request not answered within peer_timeout_ms fails (peer_timeouts_total); the answer, if
@@ -30,7 +31,8 @@ using forward_atom = caf::atom_constant<caf::atom("forward")>;
 using peer_link_actor = caf::typed_actor<
     caf::replies_to<peer_request>::with<peer_answer>,
     caf::reacts_to<forward_atom, peer_request>,
-    caf::reacts_to<answer_atom, uint64_t, peer_answer>,
+    caf::reacts_to<answer_atom, answer_batch>,
+    caf::reacts_to<flush_atom>,
     caf::reacts_to<link_down_atom, uint64_t, std::string>,
     caf::reacts_to<sweep_atom>,
     caf::reacts_to<reconnect_atom>>;

@@ -36,18 +36,26 @@ struct peer_answer {
   static peer_answer failed() { return {}; }
 };
 
-// peer link -> its actor, from the stream's reader: (answer_atom, request id, peer_answer)
+// One stream read's answers / requests, by request id: one actor message per read batch.
+using answer_batch = std::vector<std::pair<uint64_t, peer_answer>>;
+using request_batch = std::vector<std::pair<uint64_t, peer_request>>;
+
+// stream reader -> peer link: (answer_atom, answer_batch)
 using answer_atom = caf::atom_constant<caf::atom("answer")>;
+// -> self, after the envelopes of this mailbox turn: (flush_atom)   write them in one go
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
 // stream -> peer link: (link_down_atom, uint64 stream generation, std::string why)
 using link_down_atom = caf::atom_constant<caf::atom("linkDown")>;
 // peer link, timer: (sweep_atom)  fail requests older than peer_timeout_ms
 using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
 // peer link, timer: (connect_atom)  open the stream again
 using reconnect_atom = caf::atom_constant<caf::atom("reconnect")>;
-// server stream -> inbound actor: (request_atom, request id, peer_request)
+// server stream -> inbound actor: (request_atom, request_batch)
 using request_atom = caf::atom_constant<caf::atom("request")>;
 
 }  // namespace parley::cluster
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::cluster::peer_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::cluster::peer_answer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::cluster::answer_batch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::cluster::request_batch)

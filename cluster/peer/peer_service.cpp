@@ -22,15 +22,22 @@ constexpr int64_t max_backlog = 20000;
 
 struct inbound_state {
   std::shared_ptr<batch_writer> writer;
+  std::vector<wire::Envelope> out;  // this turn's answers, written at flush
+  bool flush_scheduled = false;
+  caf::actor self;
   std::shared_ptr<std::atomic<int64_t>> backlog;
   static inline const char* name = "parley.peer_inbound";
 };
 
+// Queues an answer; the answers of one mailbox turn leave in one stream write.
 void answer(inbound_state& st, uint64_t id, const peer_answer& a) {
   if (id == 0) return;
-  wire::Envelope e;
-  to_wire(id, a, e);
-  st.writer->send(std::move(e));  // a closed stream drops it: the caller has failed it anyway
+  st.out.emplace_back();
+  to_wire(id, a, st.out.back());
+  if (!st.flush_scheduled) {
+    st.flush_scheduled = true;
+    caf::anon_send(st.self, flush_atom::value);
+  }
 }
 
 peer_answer counted(uint32_t n) {
@@ -45,11 +52,10 @@ caf::behavior inbound(caf::stateful_actor<inbound_state>* self, peer_service_set
                       std::shared_ptr<std::atomic<int64_t>> backlog) {
   self->state.writer = std::move(writer);
   self->state.backlog = std::move(backlog);
+  self->state.self = caf::actor_cast<caf::actor>(self);
   using k = peer_request::kind;
-  return {[=](request_atom, uint64_t id, peer_request& r) {
+  auto handle = [=](uint64_t id, peer_request& r) {
     auto& st = self->state;
-    st.backlog->fetch_sub(1, std::memory_order_relaxed);
-    setup.stats->peer_requests_served_total.fetch_add(1, std::memory_order_relaxed);
     auto node = setup.node;
     switch (r.what) {
       case k::user: {
@@ -110,7 +116,22 @@ caf::behavior inbound(caf::stateful_actor<inbound_state>* self, peer_service_set
         break;
       }
     }
-  }};
+  };
+  return {
+      [=](request_atom, request_batch& requests) {
+        self->state.backlog->fetch_sub(static_cast<int64_t>(requests.size()),
+                                       std::memory_order_relaxed);
+        setup.stats->peer_requests_served_total.fetch_add(requests.size(),
+                                                          std::memory_order_relaxed);
+        for (auto& [id, r] : requests) handle(id, r);
+      },
+      [=](flush_atom) {
+        auto& st = self->state;
+        st.flush_scheduled = false;
+        st.writer->send_all(st.out);  // a closed stream drops them: the callers fail them
+        st.out.clear();
+      },
+  };
 }
 
 // One inbound stream. Reads batches and hands each request to the stream's inbound actor;
@@ -133,11 +154,15 @@ class server_stream final : public grpc::ServerBidiReactor<wire::Batch, wire::Ba
       finish();
       return;
     }
+    request_batch requests;
+    requests.reserve(in_.items_size());
     for (auto& e : *in_.mutable_items()) {
       peer_request r;
-      if (!request_from_wire(e, r)) continue;
-      backlog_->fetch_add(1, std::memory_order_relaxed);
-      caf::anon_send(actor_, request_atom::value, e.id(), std::move(r));
+      if (request_from_wire(e, r)) requests.emplace_back(e.id(), std::move(r));
+    }
+    if (!requests.empty()) {
+      backlog_->fetch_add(static_cast<int64_t>(requests.size()), std::memory_order_relaxed);
+      caf::anon_send(actor_, request_atom::value, std::move(requests));
     }
     // Flow control: wait while the actor is far behind (bounded: it only drains).
     while (backlog_->load(std::memory_order_relaxed) > max_backlog && !stopping_)
