@@ -32,7 +32,7 @@ inline std::string of(const group_key& k) {
 
 // FNV-1a: stable across processes, builds and machines (std::hash is not).
 inline size_t shard_of(const std::string& key, size_t shards) {
-  uint64_t h = 1469598103934665603ull;
+  uint64_t h = 14695981039346656037ull;
   for (unsigned char c : key) {
     h ^= c;
     h *= 1099511628211ull;

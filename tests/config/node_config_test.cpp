@@ -113,5 +113,29 @@ TEST(NodeConfig, HelpListsEveryKey) {
     EXPECT_NE(help.find(flag), std::string::npos) << flag;
 }
 
+TEST(NodeConfig, ClusterKeysAreCheckedAtStart) {
+  auto ok = parse_config({"--redis", "127.0.0.1:6379,127.0.0.1:6380", "--node-id", "n1",
+                          "--grpc-listen", "127.0.0.1:9091"});
+  ASSERT_TRUE(ok.config) << ok.error;
+  EXPECT_TRUE(ok.config->clustered());
+  EXPECT_EQ(ok.config->redis, (std::vector<std::string>{"127.0.0.1:6379", "127.0.0.1:6380"}));
+  EXPECT_FALSE(parse_config({}).config->clustered());
+  auto no_grpc = parse_config({"--redis", "127.0.0.1:6379", "--node-id", "n1"});
+  EXPECT_FALSE(no_grpc.config);
+  EXPECT_NE(no_grpc.error.find("grpc_listen"), std::string::npos);
+  auto no_id = parse_config({"--redis", "127.0.0.1:6379", "--grpc-listen", "127.0.0.1:9091"});
+  EXPECT_NE(no_id.error.find("node_id"), std::string::npos);
+  auto bad = parse_config({"--redis", "localhost", "--node-id", "n1", "--grpc-listen", "127.0.0.1:1"});
+  EXPECT_NE(bad.error.find("HOST:PORT"), std::string::npos);
+  // Exposed gRPC without a secret refuses to start; with one it starts.
+  auto open = parse_config({"--redis", "127.0.0.1:6379", "--node-id", "n1", "--grpc-listen", "0.0.0.0:9091"});
+  EXPECT_FALSE(open.config);
+  EXPECT_NE(open.error.find("cluster_secret"), std::string::npos);
+  EXPECT_TRUE(parse_config({"--redis", "127.0.0.1:6379", "--node-id", "n1", "--grpc-listen",
+                            "0.0.0.0:9091", "--cluster-secret", "s"}).config);
+  auto ttl = parse_config({"--node-ttl-ms", "4000", "--node-refresh-ms", "3000"});
+  EXPECT_NE(ttl.error.find("half"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace parley

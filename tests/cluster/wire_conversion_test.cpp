@@ -1,0 +1,81 @@
+// wire_conversion: every request and answer survives the trip through the Protobuf envelope.
+#include "cluster/peer/wire_conversion.hpp"
+
+#include <gtest/gtest.h>
+
+namespace parley::cluster {
+namespace {
+
+peer_request through_the_wire(const peer_request& r, uint64_t id) {
+  wire::Envelope e;
+  to_wire(id, r, e);
+  std::string bytes;
+  EXPECT_TRUE(e.SerializeToString(&bytes));
+  wire::Envelope back;
+  EXPECT_TRUE(back.ParseFromString(bytes));
+  EXPECT_EQ(back.id(), id);
+  peer_request out;
+  EXPECT_TRUE(request_from_wire(back, out));
+  peer_answer ignored;
+  EXPECT_FALSE(answer_from_wire(back, ignored));
+  return out;
+}
+
+TEST(WireConversion, RequestsRoundTrip) {
+  using k = peer_request::kind;
+  peer_request group;
+  group.what = k::group;
+  group.app_id = 7;
+  group.id = "team/α";
+  group.sender = "alice";
+  group.frame = std::make_shared<const std::string>("{\"cmd\":\"msg\"}");
+  auto g = through_the_wire(group, 42);
+  EXPECT_EQ(g.what, k::group);
+  EXPECT_EQ(g.app_id, 7u);
+  EXPECT_EQ(g.id, "team/α");
+  EXPECT_EQ(g.sender, "alice");
+  EXPECT_EQ(*g.frame, *group.frame);
+  EXPECT_TRUE(g.wants_answer);
+
+  peer_request users;
+  users.what = k::users;
+  users.app_id = 3;
+  users.cursor = "bob";
+  users.limit = 50;
+  auto u = through_the_wire(users, 1);
+  EXPECT_EQ(u.what, k::users);
+  EXPECT_EQ(u.cursor, "bob");
+  EXPECT_EQ(u.limit, 50u);
+
+  peer_request presence;
+  presence.what = k::app;
+  presence.app_id = 1;
+  presence.sender = "carol";
+  presence.frame = std::make_shared<const std::string>("enter");
+  auto p = through_the_wire(presence, 0);
+  EXPECT_FALSE(p.wants_answer);  // id 0: no answer wanted
+  EXPECT_EQ(p.sender, "carol");
+}
+
+TEST(WireConversion, AnswersRoundTrip) {
+  peer_answer a;
+  a.ok = true;
+  a.count = 3;
+  a.ids = {"a", "b"};
+  a.total = 9;
+  a.next_cursor = "b";
+  wire::Envelope e;
+  to_wire(5, a, e);
+  peer_answer out;
+  ASSERT_TRUE(answer_from_wire(e, out));
+  EXPECT_TRUE(out.ok);
+  EXPECT_EQ(out.count, 3u);
+  EXPECT_EQ(out.ids, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(out.total, 9u);
+  EXPECT_EQ(out.next_cursor, "b");
+  peer_request ignored;
+  EXPECT_FALSE(request_from_wire(e, ignored));
+}
+
+}  // namespace
+}  // namespace parley::cluster
