@@ -28,7 +28,7 @@ class ActorTree : public ::testing::Test {
     auto config = std::make_shared<node_config>();
     config->login_timeout = 1;
     config_ = config;
-    node_ = system_->spawn(node_actor, node_setup{config_, &stats_, behaviours::builtin_behaviours(), "t"});
+    node_ = system_->spawn(node_actor, node_setup{config_, &stats_, behaviours::builtin_behaviours(), "t", {}, nullptr});
   }
   ~ActorTree() override {
     caf::anon_send_exit(node_, caf::exit_reason::user_shutdown);
@@ -303,7 +303,7 @@ TEST_F(ActorTree, GroupsPerUserAndPerAppAreCapped) {
   node_config_with_caps->max_groups_per_user = 3;
   node_config_with_caps->max_groups_per_app = 4;
   auto node = system_->spawn(node_actor, node_setup{node_config_with_caps, &stats_,
-                                                    behaviours::builtin_behaviours(), "caps"});
+                                                    behaviours::builtin_behaviours(), "caps", {}, nullptr});
   auto connect_to = [&](const caf::actor& n) {
     auto sink = std::make_shared<recording_sink>();
     caf::anon_send(n, connect_atom::value, sink_ptr(sink), std::string("test"), uint32_t{0}, std::string());
