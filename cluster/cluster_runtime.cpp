@@ -8,6 +8,7 @@
 #include <grpcpp/impl/codegen/service_type.h>
 
 #include "cluster/cluster_actor.hpp"
+#include "cluster/peer/live_streams.hpp"
 #include "cluster/peer/peer_service.hpp"
 #include "config/logging.hpp"
 #include "config/node_config.hpp"
@@ -120,6 +121,12 @@ void cluster_runtime::stop() {
     if (done.wait_for(std::chrono::seconds(1)) != std::future_status::ready) ioc_.stop();
     done.wait();
   }
+  // Every stream reports done before the server, the service and (at exit) gRPC go.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (live_streams().load() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (auto left = live_streams().load(); left > 0)
+    log::cluster()->warn("shutdown: {} peer stream(s) still open", left);
   server_.reset();
   service_.reset();
 }

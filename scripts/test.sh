@@ -2,7 +2,8 @@
 # README command 2 (and .ci/run): install what is missing, build everything, run every test
 # through CTest -- first in the Release build, then the unit, actor and integration tests
 # again in a second build with AddressSanitizer + UndefinedBehaviorSanitizer (build-asan),
-# where any sanitizer report fails the run. Extra arguments go to both ctest runs.
+# and the cluster suites against that build's `parley`; any sanitizer report fails the run.
+# Extra arguments go to both ctest runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -20,9 +21,14 @@ cmake --build build
 # are I/O-bound, so the slower code costs less than the compile time it saves.
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" -DPARLEY_SANITIZE=ON -DPARLEY_NODE_TESTS=OFF >/dev/null
-cmake --build build-asan --target parley_unit_tests parley_actor_tests parley_integration_tests
+cmake --build build-asan --target parley_unit_tests parley_actor_tests parley_integration_tests parley
 supp="$PWD/tests/sanitizers"
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=1:detect_stack_use_after_return=0"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$supp/ubsan.supp"
 export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
 (cd build-asan && ctest --output-on-failure -j2 --timeout 600 -L 'unit|actor|integration' "$@")
+# The cluster suites again against the sanitizer build of `parley`: real nodes, Redis and gRPC
+# streams; a node that reports an error, leaks or does not exit 0 on SIGTERM fails its test
+# (tests/cluster/harness.mjs).
+PARLEY_BINARY="$PWD/build-asan/app/parley" timeout 900 node --test --test-reporter=spec \
+  tests/cluster/cluster.test.mjs tests/cluster/faults.test.mjs

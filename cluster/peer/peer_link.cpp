@@ -8,6 +8,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "cluster/peer/batch_writer.hpp"
+#include "cluster/peer/live_streams.hpp"
 #include "cluster/peer/wire_conversion.hpp"
 #include "config/logging.hpp"
 #include "proto/cluster.grpc.pb.h"
@@ -34,6 +35,7 @@ class client_stream final : public grpc::ClientBidiReactor<wire::Batch, wire::Ba
                 caf::actor link, uint64_t generation)
       : writer_(std::move(writer)), handle_(std::move(handle)), link_(std::move(link)),
         generation_(generation) {
+    live_streams().fetch_add(1);
     ctx_.AddMetadata("x-parley-node", setup.self_node);
     // Wait for the channel instead of failing at once while it (re)connects; requests still
     // fail at peer_timeout_ms (the link's sweep).
@@ -88,6 +90,7 @@ class client_stream final : public grpc::ClientBidiReactor<wire::Batch, wire::Ba
     caf::anon_send(link_, link_down_atom::value, generation_,
                    status.ok() ? std::string("stream ended") : status.error_message());
     delete this;
+    live_streams().fetch_sub(1);
   }
 
  private:

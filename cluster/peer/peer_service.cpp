@@ -8,6 +8,7 @@
 
 #include "actors/stats/node_stats.hpp"
 #include "cluster/peer/batch_writer.hpp"
+#include "cluster/peer/live_streams.hpp"
 #include "cluster/peer/wire_conversion.hpp"
 #include "config/logging.hpp"
 #include "proto/cluster.grpc.pb.h"
@@ -141,6 +142,7 @@ class server_stream final : public grpc::ServerBidiReactor<wire::Batch, wire::Ba
   server_stream(const peer_service_setup& setup, std::string peer)
       : writer_(std::make_shared<batch_writer>(64u << 20)),
         backlog_(std::make_shared<std::atomic<int64_t>>(0)), peer_(std::move(peer)) {
+    live_streams().fetch_add(1);
     actor_ = setup.system->spawn(inbound, setup, writer_, backlog_);
     writer_->attach([this](const wire::Batch* batch) {
       std::lock_guard<std::recursive_mutex> guard(ops_);
@@ -185,6 +187,7 @@ class server_stream final : public grpc::ServerBidiReactor<wire::Batch, wire::Ba
     caf::anon_send_exit(actor_, caf::exit_reason::user_shutdown);
     log::cluster()->info("inbound stream from {} closed", log::safe(peer_));
     delete this;
+    live_streams().fetch_sub(1);
   }
 
  private:

@@ -88,21 +88,31 @@ export async function startNode({ id, redis, grpcPort = 0, port = 0, args = [] }
   return n;
 }
 
+// Stops `proc`; a process asked to stop with SIGTERM must exit with 0 (a crash, a sanitizer
+// report or a hung shutdown is a failure), one sent SIGKILL just goes.
 function stopProc(proc, signal) {
-  return new Promise((resolve) => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-    proc.once('exit', () => resolve());
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (proc.expectKill || proc.exitCode === 0 || proc.signalCode === 'SIGKILL') return resolve();
+      reject(new Error(`${proc.spawnargs.slice(0, 2).join(' ')} exited with ${proc.exitCode ?? proc.signalCode}:\n` +
+                       (proc.logText || '').slice(-2000)));
+    };
+    if (proc.exitCode !== null || proc.signalCode !== null) return check();
+    if (signal === 'SIGKILL') proc.expectKill = true;
+    proc.once('exit', check);
     proc.kill(signal);
   });
 }
 
 export async function stopAll() {
+  const failures = [];
   for (const p of started.reverse()) {
     if (p.signalCode === 'SIGSTOP') p.kill('SIGCONT');
-    await stopProc(p, 'SIGTERM');
+    await stopProc(p, 'SIGTERM').catch((e) => failures.push(e.message));
   }
   started.length = 0;
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  if (failures.length) throw new Error(failures.join('\n'));
 }
 
 export async function getJson(base, path) {
