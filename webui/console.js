@@ -57,7 +57,18 @@ function showState(s, now) {
   if (history.length > HISTORY) history.shift();
   rows($('actors'), Object.entries(s.actors).map(([k, v]) => [k, fmt(v)]));
   rows($('close-reasons'), Object.entries(s.closes).map(([k, v]) => [k, fmt(v)]));
+  showCluster(s.cluster);
   drawChart();
+}
+
+// The cluster's nodes (from this node's registry view), when the node is in a cluster.
+function showCluster(c) {
+  $('cluster-panel').hidden = !c;
+  if (!c) return;
+  $('cluster-status').textContent = c.degraded ? 'degraded: Redis unreachable' : `${c.liveNodes} live`;
+  rows($('nodes'), c.nodes.map((n) => [n.self ? `${n.node} (this node)` : n.node, n.address, n.grpc,
+                                       fmt(n.connections), fmt(n.users),
+                                       new Date(n.startedMs).toLocaleTimeString()]));
 }
 
 function drawChart() {
