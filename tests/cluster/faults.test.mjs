@@ -60,7 +60,7 @@ test('a node killed with -9: its users leave, the others keep chatting, it rejoi
   await redis.stop();
 });
 
-test('Redis stopped: local chat and logins go on, cross-node sends answer at once, all recovers', async () => {
+test('Redis stopped: local chat and logins go on, cross-node sends answer at once, all recovers under load', async () => {
   const redis = await startRedis();
   const n1 = await startNode({ id: 'r1', redis: [redis.address] });
   const n2 = await startNode({ id: 'r2', redis: [redis.address] });
@@ -82,6 +82,17 @@ test('Redis stopped: local chat and logins go on, cross-node sends answer at onc
   const cross = await a.request('sendMessage', { userID: 'rfar', type: 'text', msg: 'far' });
   assert.ok(Date.now() - t1 < 1000, 'answered at once');
   assert.equal(cross.code, 1009);
+  // Under load: 30 more logins and a steady stream of local messages while Redis is away
+  // and while it comes back.
+  const storm = await Promise.all(Array.from({ length: 30 }, (_, i) => connect(n1, 1, `storm${i}`)));
+  let streaming = true, streamed = 0;
+  const stream = (async () => {
+    while (streaming) {
+      const r = await a.request('sendMessage', { userID: 'rb', type: 'text', msg: 'steady' });
+      assert.equal(r.data.delivered, true);
+      ++streamed;
+    }
+  })();
   // Redis back on the same port: both nodes re-register without a restart.
   await redis.start();
   await until('recovered', async () => !(await getJson(n1.base, '/system/state')).data.cluster.degraded);
@@ -91,6 +102,19 @@ test('Redis stopped: local chat and logins go on, cross-node sends answer at onc
     return r.code === 200 && r.data.delivered;
   });
   await b.waitPushes(msg('rfar'));
+  streaming = false;
+  await stream;
+  assert.ok(streamed > 0);
+  // Nothing registered during the outage was lost: every storm login is known cluster-wide.
+  await until('every login of the outage listed on n2', async () => {
+    const list = await getJson(n2.base, '/user/list?appID=1');
+    return storm.every((_, i) => list.data.userList.includes(`storm${i}`));
+  });
+  for (const i of [0, 17, 29]) {
+    const r = await far.request('sendMessage', { userID: `storm${i}`, type: 'text', msg: 'after the outage' });
+    assert.equal(r.data.delivered, true);
+  }
+  storm.forEach((c) => c.close());
   assert.ok(await metric(n1, 'parley_cluster_redis_disconnects_total') >= 1);
   assert.ok(await metric(n1, 'parley_cluster_directory_republished_total') >= 2);
   [a, b, far].forEach((c) => c.close());
