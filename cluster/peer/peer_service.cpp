@@ -9,6 +9,7 @@
 #include "actors/stats/node_stats.hpp"
 #include "cluster/peer/batch_writer.hpp"
 #include "cluster/peer/live_streams.hpp"
+#include "cluster/peer/read_gate.hpp"
 #include "cluster/peer/wire_conversion.hpp"
 #include "config/logging.hpp"
 #include "proto/cluster.grpc.pb.h"
@@ -16,17 +17,12 @@
 namespace parley::cluster {
 namespace {
 
-// Inbound requests waiting in one stream's actor before the stream stops reading: the far
-// side's writes then back up into its own bounded queue (gRPC flow control), instead of
-// this node's mailbox growing.
-constexpr int64_t max_backlog = 20000;
-
 struct inbound_state {
   std::shared_ptr<batch_writer> writer;
   std::vector<wire::Envelope> out;  // this turn's answers, written at flush
   bool flush_scheduled = false;
   caf::actor self;
-  std::shared_ptr<std::atomic<int64_t>> backlog;
+  std::shared_ptr<read_gate> gate;
   static inline const char* name = "parley.peer_inbound";
 };
 
@@ -50,9 +46,9 @@ peer_answer counted(uint32_t n) {
 
 caf::behavior inbound(caf::stateful_actor<inbound_state>* self, peer_service_setup setup,
                       std::shared_ptr<batch_writer> writer,
-                      std::shared_ptr<std::atomic<int64_t>> backlog) {
+                      std::shared_ptr<read_gate> gate) {
   self->state.writer = std::move(writer);
-  self->state.backlog = std::move(backlog);
+  self->state.gate = std::move(gate);
   self->state.self = caf::actor_cast<caf::actor>(self);
   using k = peer_request::kind;
   auto handle = [=](uint64_t id, peer_request& r) {
@@ -120,11 +116,10 @@ caf::behavior inbound(caf::stateful_actor<inbound_state>* self, peer_service_set
   };
   return {
       [=](request_atom, request_batch& requests) {
-        self->state.backlog->fetch_sub(static_cast<int64_t>(requests.size()),
-                                       std::memory_order_relaxed);
         setup.stats->peer_requests_served_total.fetch_add(requests.size(),
                                                           std::memory_order_relaxed);
         for (auto& [id, r] : requests) handle(id, r);
+        self->state.gate->handled(static_cast<int64_t>(requests.size()));
       },
       [=](flush_atom) {
         auto& st = self->state;
@@ -141,9 +136,10 @@ class server_stream final : public grpc::ServerBidiReactor<wire::Batch, wire::Ba
  public:
   server_stream(const peer_service_setup& setup, std::string peer)
       : writer_(std::make_shared<batch_writer>(64u << 20)),
-        backlog_(std::make_shared<std::atomic<int64_t>>(0)), peer_(std::move(peer)) {
+        gate_(std::make_shared<read_gate>()), peer_(std::move(peer)) {
     live_streams().fetch_add(1);
-    actor_ = setup.system->spawn(inbound, setup, writer_, backlog_);
+    gate_->resume = [this] { StartRead(&in_); };
+    actor_ = setup.system->spawn(inbound, setup, writer_, gate_);
     writer_->attach([this](const wire::Batch* batch) {
       std::lock_guard<std::recursive_mutex> guard(ops_);
       if (!finished_) StartWrite(batch);
@@ -162,14 +158,10 @@ class server_stream final : public grpc::ServerBidiReactor<wire::Batch, wire::Ba
       peer_request r;
       if (request_from_wire(e, r)) requests.emplace_back(e.id(), std::move(r));
     }
-    if (!requests.empty()) {
-      backlog_->fetch_add(static_cast<int64_t>(requests.size()), std::memory_order_relaxed);
-      caf::anon_send(actor_, request_atom::value, std::move(requests));
-    }
-    // Flow control: wait while the actor is far behind (bounded: it only drains).
-    while (backlog_->load(std::memory_order_relaxed) > max_backlog && !stopping_)
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    StartRead(&in_);
+    auto n = static_cast<int64_t>(requests.size());
+    if (n > 0) caf::anon_send(actor_, request_atom::value, std::move(requests));
+    // Flow control: no next read while the actor is far behind; it resumes the reads.
+    if (gate_->arrived(n)) StartRead(&in_);
   }
 
   void OnWriteDone(bool ok) override {
@@ -180,9 +172,13 @@ class server_stream final : public grpc::ServerBidiReactor<wire::Batch, wire::Ba
     writer_->written();
   }
 
-  void OnCancel() override { stopping_ = true; }
+  void OnCancel() override { finish(); }  // also ends a stream whose reads are paused
 
   void OnDone() override {
+    {
+      std::lock_guard<std::recursive_mutex> guard(gate_->mutex);
+      gate_->resume = nullptr;
+    }
     writer_->close();
     caf::anon_send_exit(actor_, caf::exit_reason::user_shutdown);
     log::cluster()->info("inbound stream from {} closed", log::safe(peer_));
@@ -201,12 +197,11 @@ class server_stream final : public grpc::ServerBidiReactor<wire::Batch, wire::Ba
 
   wire::Batch in_;
   std::shared_ptr<batch_writer> writer_;
-  std::shared_ptr<std::atomic<int64_t>> backlog_;
+  std::shared_ptr<read_gate> gate_;
   std::string peer_;
   caf::actor actor_;
   std::recursive_mutex ops_;
   bool finished_ = false;
-  std::atomic<bool> stopping_{false};
 };
 
 class refused_stream final : public grpc::ServerBidiReactor<wire::Batch, wire::Batch> {
