@@ -1,9 +1,11 @@
 // messages: every atom and message struct that crosses an actor boundary, in one header.
 //
-// Actors meet only through these messages. The gateway (and later the cluster) talks to
-// actors through them and through connection_sink; actors never include gateway code.
-// Handles are dynamically typed caf::actor; each atom below documents its message shapes
-// ("->" is the reply) and which actor accepts it.
+// Actors meet only through these messages. The gateway and the cluster talk to actors
+// through them and through connection_sink; actors never include gateway or cluster code.
+// The node is held as a typed node_handle (actors/node/node_interface.hpp), the remote and
+// the peer links are typed too; connection, user, group and behaviour actors are still
+// dynamically typed caf::actor. Each atom below documents its message shapes ("->" is the
+// reply) and which actor accepts it.
 #pragma once
 
 #include <cstdint>

@@ -40,7 +40,7 @@ std::string random_node_id() {
   return buf;
 }
 
-registry_ptr fetch_registry(caf::actor_system& system, const caf::actor& node) {
+registry_ptr fetch_registry(caf::actor_system& system, const node_handle& node) {
   // Startup only: one blocking round trip before any traffic exists.
   caf::scoped_actor self{system};
   registry_ptr out;

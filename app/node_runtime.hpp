@@ -13,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <caf/all.hpp>
 
+#include "actors/node/node_interface.hpp"
 #include "actors/node/user_directory.hpp"
 #include "actors/registry/behaviour_registry.hpp"
 #include "actors/stats/node_stats.hpp"
@@ -47,7 +48,7 @@ class node_runtime {
   node_stats& stats() { return stats_; }
   const node_config& config() const { return *config_; }
   caf::actor_system& system() { return *system_; }
-  caf::actor node() const { return node_; }
+  node_handle node() const { return node_; }
   cluster::cluster_runtime* cluster() { return cluster_.get(); }
 
   // Stops accepting, closes every WebSocket with 1001, waits up to `grace` for the close
@@ -70,7 +71,7 @@ class node_runtime {
   std::unique_ptr<boost::asio::io_context> ioc_ = std::make_unique<boost::asio::io_context>();
   std::unique_ptr<caf::actor_system_config> actor_config_;
   std::unique_ptr<caf::actor_system> system_;
-  caf::actor node_;
+  node_handle node_;
   std::unique_ptr<cluster::cluster_runtime> cluster_;  // only with node_config::redis
   user_directory_ptr users_;
   std::shared_ptr<listener> listener_;

@@ -70,7 +70,7 @@ cluster_runtime::cluster_runtime(caf::actor_system& system, std::shared_ptr<cons
 
 cluster_runtime::~cluster_runtime() { stop(); }
 
-bool cluster_runtime::start(const caf::actor& node, user_directory_ptr users, uint16_t port,
+bool cluster_runtime::start(const node_handle& node, user_directory_ptr users, uint16_t port,
                             std::string& error) {
   listen_port_->store(port);
   peer_service_setup ps;

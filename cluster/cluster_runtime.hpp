@@ -13,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <caf/all.hpp>
 
+#include "actors/node/node_interface.hpp"
 #include "actors/node/user_directory.hpp"
 #include "actors/routing/remote.hpp"
 #include "actors/stats/node_stats.hpp"
@@ -42,7 +43,7 @@ class cluster_runtime {
   // Starts the Redis I/O thread and the gRPC server for `node`. False with `error` when the
   // gRPC address cannot be bound.
   // `port` is the node's bound WebSocket/HTTP port (its public address without one set).
-  bool start(const caf::actor& node, user_directory_ptr users, uint16_t port, std::string& error);
+  bool start(const node_handle& node, user_directory_ptr users, uint16_t port, std::string& error);
 
   // Leaves the registry, stops the peer links, the gRPC server and the Redis clients. Call
   // before the actor system goes; idempotent.

@@ -15,8 +15,10 @@ namespace parley {
 
 constexpr auto ask_timeout = std::chrono::seconds(10);
 
-template <class Result, class... Ts>
-void ask(caf::actor_system& system, const caf::actor& target,
+// `target` is a caf::actor or a typed handle (the node): with a typed one, a request of the
+// wrong shape or result type does not compile.
+template <class Result, class Handle, class... Ts>
+void ask(caf::actor_system& system, const Handle& target,
          std::function<void(std::optional<Result>)> done, Ts... xs) {
   system.spawn([=](caf::event_based_actor* self) {
     self->request(target, ask_timeout, xs...)

@@ -6,6 +6,7 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/node/node_interface.hpp"
 #include "actors/routing/remote.hpp"
 #include "actors/stats/cluster_stats.hpp"
 #include "actors/stats/node_stats.hpp"
@@ -18,7 +19,7 @@ namespace parley {
 
 struct gateway_context {
   caf::actor_system& system;
-  caf::actor node;
+  node_handle node;
   registry_ptr registry;
   std::shared_ptr<const node_config> config;
   node_stats& stats;

@@ -22,6 +22,7 @@
 
 #include "actors/connection/connection_sink.hpp"
 #include "actors/messages.hpp"
+#include "actors/node/node_interface.hpp"
 #include "actors/stats/node_stats.hpp"
 
 namespace parley {
@@ -32,7 +33,7 @@ struct connection_setup {
   std::string conn_id;
   std::string remote;
   sink_ptr sink;
-  caf::actor node;
+  node_handle node;
   registry_ptr registry;
   std::shared_ptr<const node_config> config;
   node_stats* stats = nullptr;

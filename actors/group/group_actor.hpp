@@ -14,6 +14,7 @@
 
 #include "actors/group/group_members.hpp"
 #include "actors/messages.hpp"
+#include "actors/node/node_interface.hpp"
 #include "actors/stats/node_stats.hpp"
 #include "actors/user/user_sinks.hpp"
 
@@ -23,7 +24,7 @@ struct group_setup {
   uint32_t app_id = 0;
   std::string name;
   std::string key;
-  caf::actor node;
+  node_handle node;
   node_stats* stats = nullptr;
 };
 

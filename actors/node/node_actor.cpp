@@ -14,7 +14,7 @@
 namespace parley {
 namespace {
 
-using self_ptr = caf::stateful_actor<node_state>*;
+using self_ptr = node_handle::stateful_pointer<node_state>;
 
 void watch(self_ptr self, const caf::actor& child, actor_kind kind, std::string key) {
   self->monitor(child);
@@ -23,7 +23,7 @@ void watch(self_ptr self, const caf::actor& child, actor_kind kind, std::string 
 
 caf::actor spawn_behaviour(self_ptr self, const behaviour_spec& spec) {
   auto& st = self->state;
-  behaviour_context ctx{caf::actor_cast<caf::actor>(self), st.setup.config, st.setup.stats,
+  behaviour_context ctx{caf::actor_cast<node_handle>(self), st.setup.config, st.setup.stats,
                         st.directory, st.setup.remote};
   auto make = spec.make;
   auto stats = st.setup.stats;
@@ -144,7 +144,7 @@ node_state::child& user_for_login(self_ptr self, uint32_t app_id, const std::str
   if (it != st.users.end()) return it->second;
   auto sinks = std::make_shared<user_sinks>();
   auto user = self->spawn(user_actor, user_setup{app_id, st.setup.config->max_groups_per_user,
-                                                 user_id, key, caf::actor_cast<caf::actor>(self),
+                                                 user_id, key, caf::actor_cast<node_handle>(self),
                                                  st.setup.stats, sinks});
   watch(self, user, actor_kind::user, key);
   st.directory->insert(key, sinks);
@@ -163,7 +163,7 @@ caf::actor group_for_join(self_ptr self, uint32_t app_id, const std::string& nam
   if (in_app >= st.setup.config->max_groups_per_app) return caf::actor{};
   ++in_app;
   auto group = self->spawn(group_actor, group_setup{app_id, name, key,
-                                                    caf::actor_cast<caf::actor>(self),
+                                                    caf::actor_cast<node_handle>(self),
                                                     st.setup.stats});
   watch(self, group, actor_kind::group, key);
   st.groups.emplace(key, node_state::child{group, 0, 0, nullptr});
@@ -181,7 +181,7 @@ bool retire_if_current(self_ptr self, std::unordered_map<std::string, node_state
                        const std::string& key, uint64_t reported) {
   auto it = map.find(key);
   if (it == map.end() || it->second.forwarded != reported) return false;
-  self->send(it->second.handle, shutdown_atom::value);
+  caf::anon_send(it->second.handle, shutdown_atom::value);
   return true;
 }
 
@@ -256,7 +256,7 @@ std::vector<group_summary> top_groups(self_ptr self, uint32_t limit) {
 // connection.)
 void forget_connection(self_ptr self, const std::string& conn_id, const caf::down_msg& dm) {
   auto& st = self->state;
-  self->send(st.deadlines, cancel_atom::value, dm.source);
+  caf::anon_send(st.deadlines, cancel_atom::value, dm.source);
   auto it = st.connections.find(conn_id);
   if (it == st.connections.end()) return;
   if (dm.reason && dm.reason != caf::exit_reason::normal &&
@@ -290,7 +290,8 @@ void on_down(self_ptr self, const caf::down_msg& dm) {
 
 }  // namespace
 
-caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup) {
+node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> self,
+                                      node_setup setup) {
   auto& st = self->state;
   st.live = live_gauge(setup.stats->live(actor_kind::node));
   st.setup = std::move(setup);
@@ -310,7 +311,7 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
           const std::string& pre_user) {
         auto& st = self->state;
         auto conn_id = st.setup.node_id + "-" + std::to_string(++st.next_conn);
-        connection_setup cs{conn_id, remote, sink, caf::actor_cast<caf::actor>(self),
+        connection_setup cs{conn_id, remote, sink, caf::actor_cast<node_handle>(self),
                             st.registry, st.setup.config, st.setup.stats, std::nullopt,
                             st.deadlines};
         if (pre_app != 0) cs.preauth.emplace(pre_app, pre_user);
@@ -326,7 +327,7 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
         auto& user = user_for_login(self, app_id, user_id);
         // Deliverable from now on, before the login is answered (see user_sinks.hpp).
         user.sinks->add(sink);
-        self->send(user.handle, add_atom::value, conn, sink);
+        caf::anon_send(user.handle, add_atom::value, conn, sink);
         ++user.forwarded;
         if (st.setup.config->presence_pushes) presence(self, "enter", app_id, user_id, user_id);
         if (!first_here || !st.setup.remote) return user.handle;
@@ -341,21 +342,22 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
         return rp;
       },
       [=](join_atom, uint32_t app_id, const std::string& group, const std::string& user_id,
-          const caf::actor& user, const user_sinks_ptr& sinks) -> caf::result<caf::message> {
+          const caf::actor& user, const user_sinks_ptr& sinks) -> caf::result<membership_result> {
         auto& st = self->state;
         bool first_here = !st.groups.count(scoped_key(app_id, group));
         auto handle = group_for_join(self, app_id, group);
         if (!handle)
-          return caf::make_message(membership_result{
+          return membership_result{
               result_code::add_failed, false,
               "app has " + std::to_string(st.setup.config->max_groups_per_app) +
-                  " groups already (max_groups_per_app)"});
+                  " groups already (max_groups_per_app)"};
         ++st.groups[scoped_key(app_id, group)].forwarded;
         if (!first_here || !st.setup.remote)
-          return self->delegate(handle, join_atom::value, user_id, user, sinks);
+          return self->make_response_promise<membership_result>().delegate(
+              handle, join_atom::value, user_id, user, sinks);
         // The group's first member here: the join is answered once the directory knows that
         // this node holds members, so group sends from other nodes reach them.
-        auto rp = self->make_response_promise();
+        auto rp = self->make_response_promise<membership_result>();
         self->request(handle, caf::infinite, join_atom::value, user_id, user, sinks)
             .then([=](membership_result& joined) mutable {
               self->request(self->state.setup.remote, caf::infinite, publish_atom::value,
@@ -367,28 +369,30 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
         return rp;
       },
       [=](leave_atom, uint32_t app_id, const std::string& group,
-          const std::string& user_id) -> caf::result<caf::message> {
+          const std::string& user_id) -> caf::result<membership_result> {
         auto handle = find_child(self->state.groups, scoped_key(app_id, group));
-        if (!handle) return caf::make_message(membership_result{result_code::ok, false, {}});
-        return self->delegate(handle, leave_atom::value, user_id);
+        if (!handle) return membership_result{result_code::ok, false, {}};
+        return self->make_response_promise<membership_result>().delegate(
+            handle, leave_atom::value, user_id);
       },
       [=](local_atom, send_group_atom, uint32_t app_id, const std::string& group,
-          const std::string& sender, const frame_ptr& frame) -> caf::result<caf::message> {
+          const std::string& sender, const frame_ptr& frame) -> caf::result<group_send_result> {
         auto handle = find_child(self->state.groups, scoped_key(app_id, group));
-        if (!handle) return caf::make_message(group_send_result{result_code::ok, 0});
-        return self->delegate(handle, send_group_atom::value, sender, false, frame);
+        if (!handle) return group_send_result{result_code::ok, 0};
+        return self->make_response_promise<group_send_result>().delegate(
+            handle, send_group_atom::value, sender, false, frame);
       },
       [=](send_group_atom, uint32_t app_id, const std::string& group, const std::string& sender,
-          bool check_member, const frame_ptr& frame) -> caf::result<caf::message> {
+          bool check_member, const frame_ptr& frame) -> caf::result<group_send_result> {
         auto& st = self->state;
         auto handle = find_child(st.groups, scoped_key(app_id, group));
         if (!handle && (check_member || !st.setup.remote))
-          return caf::make_message(
-              group_send_result{check_member ? result_code::unauthorized : result_code::ok, 0});
+          return group_send_result{check_member ? result_code::unauthorized : result_code::ok, 0};
         if (!st.setup.remote)
-          return self->delegate(handle, send_group_atom::value, sender, check_member, frame);
+          return self->make_response_promise<group_send_result>().delegate(
+              handle, send_group_atom::value, sender, check_member, frame);
         // Here, then once to each other node holding members.
-        auto rp = self->make_response_promise();
+        auto rp = self->make_response_promise<group_send_result>();
         auto remote_part = [=](group_send_result here) mutable {
           if (here.code != result_code::ok) {
             rp.deliver(here);
@@ -447,20 +451,22 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
                               user_key{app_id, user_id});
       },
       [=](local_atom, members_atom, uint32_t app_id,
-          const std::string& group) -> caf::result<caf::message> {
+          const std::string& group) -> caf::result<std::vector<std::string>> {
         auto handle = find_child(self->state.groups, scoped_key(app_id, group));
-        if (!handle) return caf::make_message(std::vector<std::string>{});
-        return self->delegate(handle, members_atom::value);
+        if (!handle) return std::vector<std::string>{};
+        return self->make_response_promise<std::vector<std::string>>().delegate(
+            handle, members_atom::value);
       },
       [=](members_atom, uint32_t app_id,
-          const std::string& group) -> caf::result<caf::message> {
+          const std::string& group) -> caf::result<std::vector<std::string>> {
         auto handle = find_child(self->state.groups, scoped_key(app_id, group));
         auto remote = self->state.setup.remote;
         if (!remote) {
-          if (!handle) return caf::make_message(std::vector<std::string>{});
-          return self->delegate(handle, members_atom::value);
+          if (!handle) return std::vector<std::string>{};
+          return self->make_response_promise<std::vector<std::string>>().delegate(
+              handle, members_atom::value);
         }
-        auto rp = self->make_response_promise();
+        auto rp = self->make_response_promise<std::vector<std::string>>();
         auto remote_part = [=](std::vector<std::string> here) mutable {
           self->request(remote, caf::infinite, members_atom::value, group_key{app_id, group})
               .then([=](const std::vector<std::string>& there) mutable {
@@ -487,11 +493,14 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup
       },
       [=](top_groups_atom, uint32_t limit) { return top_groups(self, limit); },
       [=](registry_atom) { return self->state.registry; },
-      [=](size_atom) { return self->delegate(self->state.deadlines, size_atom::value); },
+      [=](size_atom) -> caf::result<uint64_t> {
+        return self->make_response_promise<uint64_t>().delegate(self->state.deadlines,
+                                                                size_atom::value);
+      },
       [=](shutdown_atom) {
         auto& conns = self->state.connections;
         for (const auto& [id, conn] : conns)
-          self->send(conn.handle, close_atom::value, static_cast<uint8_t>(close_reason::shutdown));
+          caf::anon_send(conn.handle, close_atom::value, static_cast<uint8_t>(close_reason::shutdown));
         return static_cast<uint32_t>(conns.size());
       },
   };

@@ -30,6 +30,7 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/node/node_interface.hpp"
 #include "actors/node/user_directory.hpp"
 #include "actors/registry/behaviour_registry.hpp"
 #include "actors/routing/remote.hpp"
@@ -87,6 +88,7 @@ struct node_state {
   static inline const char* name = "parley.node";
 };
 
-caf::behavior node_actor(caf::stateful_actor<node_state>* self, node_setup setup);
+node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> self,
+                                      node_setup setup);
 
 }  // namespace parley

@@ -19,6 +19,7 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/node/node_interface.hpp"
 #include "actors/routing/remote.hpp"
 
 namespace parley {
@@ -29,7 +30,7 @@ class user_directory;
 
 // What a behaviour actor is given at spawn.
 struct behaviour_context {
-  caf::actor node;
+  node_handle node;
   std::shared_ptr<const node_config> config;
   node_stats* stats = nullptr;
   // Who is online and their sockets; written by the node only (actors/node/user_directory.hpp).

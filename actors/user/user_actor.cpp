@@ -52,9 +52,8 @@ caf::behavior user_actor(caf::stateful_actor<user_state>* self, user_setup setup
                 });
         return rp;
       },
-      [=, &st](leave_atom, const std::string& group) -> caf::result<caf::message> {
-        if (!st.groups.erase(group))
-          return caf::make_message(membership_result{result_code::ok, false, {}});
+      [=, &st](leave_atom, const std::string& group) -> caf::result<membership_result> {
+        if (!st.groups.erase(group)) return membership_result{result_code::ok, false, {}};
         // Answered by the group: the node and the group see join and leave in this order.
         return self->delegate(st.setup.node, leave_atom::value, st.setup.app_id, group,
                               st.setup.user_id);

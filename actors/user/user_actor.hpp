@@ -19,6 +19,7 @@
 
 #include "actors/connection/connection_sink.hpp"
 #include "actors/messages.hpp"
+#include "actors/node/node_interface.hpp"
 #include "actors/stats/node_stats.hpp"
 #include "actors/user/user_sinks.hpp"
 
@@ -32,7 +33,7 @@ struct user_setup {
   uint32_t max_groups = 256;
   std::string user_id;
   std::string key;  // the node's registry key
-  caf::actor node;
+  node_handle node;
   node_stats* stats = nullptr;
   user_sinks_ptr sinks;  // shared with the node's user_directory and the user's groups
 };

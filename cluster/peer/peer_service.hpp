@@ -16,6 +16,7 @@
 #include <caf/all.hpp>
 
 #include "actors/node/user_directory.hpp"
+#include "actors/node/node_interface.hpp"
 #include "actors/routing/remote.hpp"
 #include "actors/stats/cluster_stats.hpp"
 
@@ -27,7 +28,7 @@ namespace parley::cluster {
 
 struct peer_service_setup {
   caf::actor_system* system = nullptr;
-  caf::actor node;
+  node_handle node;
   user_directory_ptr users;
   std::string secret;
   cluster_stats* stats = nullptr;

@@ -69,7 +69,7 @@ class ActorTree : public ::testing::Test {
   std::unique_ptr<caf::actor_system> system_;
   std::shared_ptr<const node_config> config_;
   node_stats stats_;
-  caf::actor node_;
+  node_handle node_;
   int seq_ = 0;
 };
 
@@ -184,7 +184,7 @@ TEST_F(ActorTree, GroupKeepsAUserWhoseActorWasReplaced) {
   caf::scoped_actor self{*system_};
   // The group reports to its node (here: this test) after every membership change.
   auto group = system_->spawn(group_actor, group_setup{101, "g", "101/g",
-                                                       caf::actor_cast<caf::actor>(self), &stats_});
+                                                       caf::actor_cast<node_handle>(self), &stats_});
   auto join = [&](const member& m) {
     bool added = false;
     self->request(group, caf::infinite, join_atom::value, std::string("alice"), m.actor, m.sinks)
@@ -257,7 +257,7 @@ TEST_F(ActorTree, JoinLeaveCyclesLeaveOneMonitor) {
   auto sinks = std::make_shared<user_sinks>();
   caf::scoped_actor self{*system_};
   auto group = system_->spawn(group_actor, group_setup{101, "g", "101/g",
-                                                       caf::actor_cast<caf::actor>(self), &stats_});
+                                                       caf::actor_cast<node_handle>(self), &stats_});
   auto keeper = system_->spawn(stand_in), user = system_->spawn(stand_in);
   caf::anon_send(group, join_atom::value, std::string("keeper"), keeper, sinks);  // never empty
   for (int i = 0; i < 10000; ++i) {
@@ -304,7 +304,7 @@ TEST_F(ActorTree, GroupsPerUserAndPerAppAreCapped) {
   node_config_with_caps->max_groups_per_app = 4;
   auto node = system_->spawn(node_actor, node_setup{node_config_with_caps, &stats_,
                                                     behaviours::builtin_behaviours(), "caps", {}, nullptr});
-  auto connect_to = [&](const caf::actor& n) {
+  auto connect_to = [&](const auto& n) {
     auto sink = std::make_shared<recording_sink>();
     caf::anon_send(n, connect_atom::value, sink_ptr(sink), std::string("test"), uint32_t{0}, std::string());
     return conn{sink, sink->wait_attached()};
