@@ -190,3 +190,45 @@ test('a peer without the cluster secret is refused and counted', async () => {
   on1.close(); on2.close();
   await good.stop(); await bad.stop(); await redis.stop();
 });
+
+// FNV-1a of a directory key modulo the shard count: the same hash as cluster/redis_keys.hpp.
+function shardOf(key, shards) {
+  let h = 14695981039346656037n;
+  for (const c of Buffer.from(key)) {
+    h ^= BigInt(c);
+    h = (h * 1099511628211n) & ((1n << 64n) - 1n);
+  }
+  return Number(h % BigInt(shards));
+}
+
+function userOnShard(prefix, shard) {
+  for (let i = 0; ; ++i) if (shardOf(`parley:u:1:${prefix}${i}`, 2) === shard) return `${prefix}${i}`;
+}
+
+test('one of two Redis shards stopped: keys on the other still route, the rest answer 1009, all recovers', async () => {
+  const a = await startRedis(), b = await startRedis();
+  const shards = [a.address, b.address];
+  const n1 = await startNode({ id: 'h1', redis: shards });
+  const n2 = await startNode({ id: 'h2', redis: shards });
+  await waitForCluster([n1, n2]);
+  const onA = userOnShard('ua', 0), onB = userOnShard('ub', 1);
+  const from = await connect(n1, 1, 'hfrom');
+  const ra = await connect(n2, 1, onA);
+  const rb = await connect(n2, 1, onB);
+  const send = (to) => from.request('sendMessage', { userID: to, type: 'text', msg: 'hi' });
+  assert.equal((await send(onA)).data.delivered, true);
+  assert.equal((await send(onB)).data.delivered, true);
+  await b.stop();  // the second shard: the registry (first shard) stays
+  await until('degraded', async () => (await getJson(n1.base, '/system/state')).data.cluster.degraded);
+  assert.equal((await send(onA)).data.delivered, true, 'a key on the live shard still routes');
+  assert.equal((await send(onB)).code, 1009, 'a key on the stopped shard answers clearly');
+  await b.start();
+  await until('recovered', async () => !(await getJson(n1.base, '/system/state')).data.cluster.degraded);
+  await until(`${onB} reachable again`, async () => {
+    const r = await send(onB);
+    return r.code === 200 && r.data.delivered;
+  });
+  await ra.waitPushes(msg('hfrom'), 2);
+  [from, ra, rb].forEach((c) => c.close());
+  await n1.stop(); await n2.stop(); await a.stop(); await b.stop();
+});
