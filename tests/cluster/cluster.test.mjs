@@ -7,6 +7,12 @@ import { startRedis, startNode, stopAll, connect, waitForCluster, getJson, postF
 
 const msg = (from) => (p) => p.cmd === 'msg' && p.response?.data?.from === from;
 
+// Requests this node has written to its peer streams so far.
+async function forwards(node) {
+  const text = await (await fetch(node.base + '/metrics')).text();
+  return Number(text.match(/^parley_cluster_peer_forwards_total (\S+)$/m)[1]);
+}
+
 for (const shards of (process.env.SHARDS ? [Number(process.env.SHARDS)] : [1, 2])) {
   describe(`three nodes, ${shards} Redis shard(s)`, () => {
     let nodes;
@@ -44,9 +50,12 @@ for (const shards of (process.env.SHARDS ? [Number(process.env.SHARDS)] : [1, 2]
         assert.equal((await c.request('join', { group: 'room' })).code, 200);
         members.push(c);
       }
+      const before = await forwards(nodes[0]);
       const r = await members[0].request('sendGroup', { group: 'room', type: 'text', msg: 'hello all' });
       assert.equal(r.code, 200);
       assert.equal(r.data.recipients, 6);
+      // One forward per other node holding members (2), not one per remote member (4).
+      assert.equal(await forwards(nodes[0]) - before, 2);
       for (const m of members) await m.waitPushes(msg('g0'));
       await sleep(300);  // a duplicate would arrive by now
       for (const m of members) assert.equal(m.pushes.filter(msg('g0')).length, 1);
@@ -60,11 +69,18 @@ for (const shards of (process.env.SHARDS ? [Number(process.env.SHARDS)] : [1, 2]
 
     test('enter and exit pushes cross nodes', async () => {
       const watcher = await connect(nodes[0], 2, 'watcher');
+      const crowd = [await connect(nodes[0], 2, 'crowd1'), await connect(nodes[1], 2, 'crowd2'),
+                     await connect(nodes[1], 2, 'crowd3')];
+      await sleep(200);  // their own enter pushes are out
+      const before = await forwards(nodes[2]);
       const other = await connect(nodes[2], 2, 'visitor');
-      const enter = await watcher.waitPushes((p) => p.cmd === 'enter');
+      const enter = await watcher.waitPushes((p) => p.cmd === 'enter' && p.response.data.userID === 'visitor');
       assert.equal(enter[0].response.data.userID, 'visitor');
+      // The visitor's enter crossed to each other node once (2), not once per user there (4).
+      assert.equal(await forwards(nodes[2]) - before, 2);
+      crowd.forEach((c) => c.close());
       other.close();
-      const exit = await watcher.waitPushes((p) => p.cmd === 'exit');
+      const exit = await watcher.waitPushes((p) => p.cmd === 'exit' && p.response.data.userID === 'visitor');
       assert.equal(exit[0].response.data.userID, 'visitor');
       watcher.close();
     });
