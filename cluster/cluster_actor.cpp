@@ -598,6 +598,12 @@ impl_actor::behavior_type cluster_actor(self_ptr self, cluster_setup setup) {
       },
       [=](renew_atom) {
         renew_all(self);
+        // Expired lookups go, so the cache holds what was looked up within
+        // directory_cache_ms, not every key ever looked up.
+        auto now = clock::now();
+        auto& cache = self->state.cache;
+        for (auto it = cache.begin(); it != cache.end();)
+          it = it->second.expires <= now ? cache.erase(it) : std::next(it);
         self->delayed_send(self, std::chrono::milliseconds(cfg(self).directory_ttl_ms / 3),
                            renew_atom::value);
       },
