@@ -38,7 +38,6 @@ struct cluster_setup {
   std::string node;         // this node's id
   std::string incarnation;  // unique per start: old directory fields of this id are stale
   std::string grpc_address; // advertised
-  std::string public_address;
   int64_t started_ms = 0;
   std::vector<redis::client_ptr> shards;
   cluster_stats* stats = nullptr;

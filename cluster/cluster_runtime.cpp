@@ -47,7 +47,7 @@ cluster_runtime::cluster_runtime(caf::actor_system& system, std::shared_ptr<cons
   auto port = listen_port_;
   auto node = node_id_;
   auto grpc = grpc_address_;
-  cluster_setup setup{config_, node_id_, incarnation, grpc_address_, public_address, started,
+  cluster_setup setup{config_, node_id_, incarnation, grpc_address_, started,
                       shards_, &stats_,
                       [ns, node, grpc, public_address, host, port, started] {
                         node_summary s;

@@ -14,7 +14,7 @@
 namespace parley::cluster {
 
 struct peer_request {
-  enum class kind : uint8_t { user, group, app, users, online, members, state };
+  enum class kind : uint8_t { user, group, app, users, online, members };
   kind what = kind::user;
   uint32_t app_id = 0;
   std::string id;      // user id (user, online), group name (group, members)
@@ -32,7 +32,6 @@ struct peer_answer {
   std::vector<std::string> ids;
   uint32_t total = 0;
   std::string next_cursor;
-  std::string json;
   static peer_answer failed() { return {}; }
 };
 
@@ -48,7 +47,7 @@ using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using link_down_atom = caf::atom_constant<caf::atom("linkDown")>;
 // peer link, timer: (sweep_atom)  fail requests older than peer_timeout_ms
 using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
-// peer link, timer: (connect_atom)  open the stream again
+// peer link, timer: (reconnect_atom)  open the stream again
 using reconnect_atom = caf::atom_constant<caf::atom("reconnect")>;
 // server stream -> inbound actor: (request_atom, request_batch)
 using request_atom = caf::atom_constant<caf::atom("request")>;

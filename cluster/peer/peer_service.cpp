@@ -103,15 +103,6 @@ caf::behavior inbound(caf::stateful_actor<inbound_state>* self, peer_service_set
                 },
                 [=](caf::error&) { answer(self->state, id, peer_answer::failed()); });
         break;
-      case k::state: {
-        auto s = setup.summary();
-        peer_answer a = counted(s.connections);
-        a.total = s.users;
-        a.json = std::to_string(s.started_ms);
-        a.ids = {s.node, s.grpc, s.address};
-        answer(st, id, a);
-        break;
-      }
     }
   };
   return {

@@ -3,8 +3,7 @@
 // each answer back on the same stream:
 // - a user push goes straight to the user's sockets here (the node's user_directory);
 // - group, app, users and members requests go to the node actor's local-only handlers
-//   (local_atom), so a forwarded request is never forwarded again;
-// - state answers this node's summary.
+//   (local_atom), so a forwarded request is never forwarded again.
 // With a cluster secret, a stream whose x-parley-secret metadata does not match is refused
 // with UNAUTHENTICATED and counted (peer_refused_total).
 #pragma once
@@ -33,7 +32,6 @@ struct peer_service_setup {
   std::string secret;
   cluster_stats* stats = nullptr;
   parley::node_stats* counters = nullptr;  // the node's (pushes delivered)
-  std::function<node_summary()> summary;  // this node's figures (thread-safe)
 };
 
 // The gRPC service to register with a grpc::ServerBuilder.

@@ -49,7 +49,6 @@ void to_wire(uint64_t id, const peer_request& r, wire::Envelope& out) {
       m->set_group(r.id);
       break;
     }
-    case k::state: out.mutable_state(); break;
   }
 }
 
@@ -61,7 +60,6 @@ void to_wire(uint64_t id, const peer_answer& a, wire::Envelope& out) {
   for (const auto& s : a.ids) m->add_ids(s);
   m->set_total(a.total);
   m->set_next_cursor(a.next_cursor);
-  m->set_json(a.json);
 }
 
 namespace {
@@ -107,7 +105,6 @@ bool request_from_wire(const wire::Envelope& e, peer_request& out) {
       out.app_id = e.members().app_id();
       out.id = e.members().group();
       return true;
-    case wire::Envelope::kState: out.what = k::state; return true;
     default: return false;
   }
 }
@@ -120,7 +117,6 @@ bool answer_from_wire(const wire::Envelope& e, peer_answer& out) {
   out.ids.assign(m.ids().begin(), m.ids().end());
   out.total = m.total();
   out.next_cursor = m.next_cursor();
-  out.json = m.json();
   return true;
 }
 
