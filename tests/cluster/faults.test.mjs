@@ -74,13 +74,13 @@ test('Redis stopped: local chat and logins go on, cross-node sends answer at onc
   // Local chat and new logins, answered at once.
   const t0 = Date.now();
   const b = await connect(n1, 1, 'rb');
-  assert.ok(Date.now() - t0 < 1000, 'login answered at once');
+  assert.ok(Date.now() - t0 < 1500, 'login answered at once (not after a Redis timeout)');
   assert.equal((await a.request('sendMessage', { userID: 'rb', type: 'text', msg: 'local' })).data.delivered, true);
   await b.waitPushes(msg('ra'));
   // Cross-node: a clear answer, no hang.
   const t1 = Date.now();
   const cross = await a.request('sendMessage', { userID: 'rfar', type: 'text', msg: 'far' });
-  assert.ok(Date.now() - t1 < 1000, 'answered at once');
+  assert.ok(Date.now() - t1 < 1500, 'answered at once (not after a Redis timeout)');
   assert.equal(cross.code, 1009);
   // Under load: 30 more logins and a steady stream of local messages while Redis is away
   // and while it comes back.
@@ -155,7 +155,9 @@ test('a peer stopped for 5 s: sends wait at most the bound, drops are counted, t
     }
     return answers;
   }))).flat();
-  assert.ok(Math.max(...slowest) < 1000 + 700, `each send answered within the bound: ${Math.max(...slowest)} ms`);
+  // The bound: peer_timeout_ms (1 s) plus the link's 100 ms sweep, with slack for a loaded
+  // machine and the sanitizer build (a hang would be the 10 s client timeout).
+  assert.ok(Math.max(...slowest) < 1000 + 1500, `each send answered within the bound: ${Math.max(...slowest)} ms`);
   assert.ok(during.every((r) => r.code === 1009 || (r.code === 200 && r.data.delivered)), 'clear answers');
   assert.ok(during.some((r) => r.code === 1009));
   assert.ok(await metric(n1, 'parley_cluster_peer_drops_total') > 0, 'queue-full drops counted');
