@@ -99,7 +99,13 @@ function stopProc(proc, signal) {
     };
     if (proc.exitCode !== null || proc.signalCode !== null) return check();
     if (signal === 'SIGKILL') proc.expectKill = true;
-    proc.once('exit', check);
+    // A process that does not stop within 15 s is killed and reported, never waited for.
+    const timer = setTimeout(() => { proc.hung = true; proc.kill('SIGKILL'); }, 15000);
+    proc.once('exit', () => {
+      clearTimeout(timer);
+      if (proc.hung) return reject(new Error(`${proc.spawnargs.slice(0, 2).join(' ')} did not stop on ${signal}`));
+      check();
+    });
     proc.kill(signal);
   });
 }
@@ -107,7 +113,9 @@ function stopProc(proc, signal) {
 export async function stopAll() {
   const failures = [];
   for (const p of started.reverse()) {
-    if (p.signalCode === 'SIGSTOP') p.kill('SIGCONT');
+    // A test that failed while a node was frozen (SIGSTOP) must not leave it frozen: a
+    // stopped process would never act on SIGTERM. SIGCONT is harmless to a running one.
+    if (p.exitCode === null && p.signalCode === null) p.kill('SIGCONT');
     await stopProc(p, 'SIGTERM').catch((e) => failures.push(e.message));
   }
   started.length = 0;
