@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/routing/merge.hpp"
 #include "cluster/peer/peer_link.hpp"
 #include "cluster/redis_keys.hpp"
 #include "config/logging.hpp"
@@ -320,6 +321,22 @@ void route_to_holders(self_ptr self, const Key& k, peer_request r,
   });
 }
 
+// This node (if it published `k`) and the live peers holding it.
+template <class Key>
+caf::result<node_set> locate(self_ptr self, const std::unordered_map<Key, uint32_t>& here,
+                             const Key& k) {
+  auto rp = self->make_response_promise<node_set>();
+  bool mine = here.count(k) > 0;
+  lookup(self, keys::of(k), [=](const holders* h) mutable {
+    node_set out;
+    if (mine) out.push_back(node_id{self->state.setup.node});
+    if (h)
+      for (auto* n : live_among(self, *h)) out.push_back(node_id{n->summary.node});
+    rp.deliver(out);
+  });
+  return rp;
+}
+
 template <class Key>
 bool publish(self_ptr self, std::unordered_map<Key, uint32_t>& map, const Key& k,
              caf::typed_response_promise<bool>* rp) {
@@ -361,15 +378,6 @@ void renew_all(self_ptr self) {
   }
 }
 
-std::vector<std::string> merged_ids(std::vector<std::string> a, std::vector<std::string> b) {
-  std::sort(a.begin(), a.end());
-  std::sort(b.begin(), b.end());
-  std::vector<std::string> out;
-  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
 impl_actor::behavior_type cluster_actor(self_ptr self, cluster_setup setup) {
   auto& st = self->state;
   st.setup = std::move(setup);
@@ -400,28 +408,8 @@ impl_actor::behavior_type cluster_actor(self_ptr self, cluster_setup setup) {
   });
   return {
       // --- directory ---
-      [=](locate_atom, const user_key& k) -> caf::result<node_set> {
-        auto rp = self->make_response_promise<node_set>();
-        lookup(self, keys::of(k), [=](const holders* h) mutable {
-          node_set out;
-          if (self->state.users.count(k)) out.push_back(node_id{self->state.setup.node});
-          if (h)
-            for (auto* n : live_among(self, *h)) out.push_back(node_id{n->summary.node});
-          rp.deliver(out);
-        });
-        return rp;
-      },
-      [=](locate_atom, const group_key& k) -> caf::result<node_set> {
-        auto rp = self->make_response_promise<node_set>();
-        lookup(self, keys::of(k), [=](const holders* h) mutable {
-          node_set out;
-          if (self->state.groups.count(k)) out.push_back(node_id{self->state.setup.node});
-          if (h)
-            for (auto* n : live_among(self, *h)) out.push_back(node_id{n->summary.node});
-          rp.deliver(out);
-        });
-        return rp;
-      },
+      [=](locate_atom, const user_key& k) { return locate(self, self->state.users, k); },
+      [=](locate_atom, const group_key& k) { return locate(self, self->state.groups, k); },
       [=](publish_atom, const user_key& k) -> caf::result<bool> {
         auto rp = self->make_response_promise<bool>();
         if (publish(self, self->state.users, k, &rp)) rp.deliver(true);
@@ -489,18 +477,8 @@ impl_actor::behavior_type cluster_actor(self_ptr self, cluster_setup setup) {
         r.limit = limit;
         ask_all(self, all_peers(self), r, [=](std::vector<peer_answer>& answers) mutable {
           user_page page;
-          std::vector<std::string> ids;
-          bool more = false;
-          for (auto& a : answers) {
-            if (!a.ok) continue;
-            page.total += a.total;
-            ids = merged_ids(std::move(ids), a.ids);
-            more |= !a.next_cursor.empty();
-          }
-          more |= ids.size() > limit;
-          if (ids.size() > limit) ids.resize(limit);
-          page.users = std::move(ids);
-          if (more && !page.users.empty()) page.next_cursor = page.users.back();
+          for (auto& a : answers)
+            if (a.ok) page = routing::merge_pages(page, user_page{std::move(a.ids), a.total, a.next_cursor}, limit);
           rp.deliver(std::move(page));
         });
         return rp;
@@ -526,7 +504,7 @@ impl_actor::behavior_type cluster_actor(self_ptr self, cluster_setup setup) {
           ask_all(self, live_among(self, *h), r, [=](std::vector<peer_answer>& answers) mutable {
             std::vector<std::string> ids;
             for (auto& a : answers)
-              if (a.ok) ids = merged_ids(std::move(ids), a.ids);
+              if (a.ok) ids = routing::merge_ids(std::move(ids), std::move(a.ids));
             rp.deliver(std::move(ids));
           });
         });

@@ -7,6 +7,7 @@
 #include "actors/deadline/deadline_wheel.hpp"
 #include "actors/group/group_actor.hpp"
 #include "actors/protocol/pushes.hpp"
+#include "actors/routing/merge.hpp"
 #include "actors/user/user_actor.hpp"
 #include "config/node_config.hpp"
 #include "config/logging.hpp"
@@ -208,30 +209,6 @@ user_page users_page(self_ptr self, uint32_t app_id, const std::string& cursor, 
   auto from = cursor.empty() ? ids.begin() : ids.upper_bound(cursor);
   for (; from != ids.end() && page.users.size() < limit; ++from) page.users.push_back(*from);
   if (from != ids.end() && !page.users.empty()) page.next_cursor = page.users.back();
-  return page;
-}
-
-// Two id lists as one, sorted, without repeats (a user on two nodes is one user).
-std::vector<std::string> merge_sorted(std::vector<std::string> a, std::vector<std::string> b) {
-  std::sort(a.begin(), a.end());
-  std::sort(b.begin(), b.end());
-  std::vector<std::string> out;
-  out.reserve(a.size() + b.size());
-  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
-// This node's page and the other nodes' page after the same cursor, as one page of `limit`.
-// `total` adds the nodes' counts: a user with devices on two nodes counts twice there.
-user_page merge_pages(const user_page& here, const user_page& there, uint32_t limit) {
-  user_page page;
-  page.total = here.total + there.total;
-  auto ids = merge_sorted(here.users, there.users);
-  bool more = ids.size() > limit || !here.next_cursor.empty() || !there.next_cursor.empty();
-  if (ids.size() > limit) ids.resize(limit);
-  page.users = std::move(ids);
-  if (more && !page.users.empty()) page.next_cursor = page.users.back();
   return page;
 }
 
@@ -437,7 +414,7 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
         auto rp = self->make_response_promise<user_page>();
         self->request(self->state.setup.remote, caf::infinite, users_atom::value, app_id, cursor,
                       limit)
-            .then([=](const user_page& there) mutable { rp.deliver(merge_pages(here, there, limit)); },
+            .then([=](const user_page& there) mutable { rp.deliver(routing::merge_pages(here, there, limit)); },
                   [=](caf::error&) mutable { rp.deliver(here); });
         return rp;
       },
@@ -470,7 +447,7 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
         auto remote_part = [=](std::vector<std::string> here) mutable {
           self->request(remote, caf::infinite, members_atom::value, group_key{app_id, group})
               .then([=](const std::vector<std::string>& there) mutable {
-                      rp.deliver(merge_sorted(std::move(here), there));
+                      rp.deliver(routing::merge_ids(std::move(here), there));
                     },
                     [=](caf::error&) mutable { rp.deliver(here); });
         };

@@ -138,17 +138,15 @@ void client::command(std::vector<std::string> args, reply_fn on_reply) {
   });
 }
 
-void client::connect_commands() {
-  if (stopping_) return;
+// A new context to the server with this client's callbacks, or null (then retried later).
+redisAsyncContext* client::open_context() {
   auto* c = redisAsyncConnect(host_.c_str(), port_);
   if (!c || c->err) {
     lost(c ? c->errstr : "out of memory");
     if (c) redisAsyncFree(c);
-    schedule(cmd_retry_, cmd_attempt_, &client::connect_commands);
-    return;
+    return nullptr;
   }
   c->data = this;
-  cmd_ = c;
   asio_adapter::attach(ioc_, c);
   redisAsyncSetConnectCallback(c, [](const redisAsyncContext* c, int status) {
     static_cast<client*>(c->data)->on_connected(const_cast<redisAsyncContext*>(c), status);
@@ -156,25 +154,23 @@ void client::connect_commands() {
   redisAsyncSetDisconnectCallback(c, [](const redisAsyncContext* c, int status) {
     static_cast<client*>(c->data)->on_disconnected(const_cast<redisAsyncContext*>(c), status);
   });
+  return c;
+}
+
+void client::connect_commands() {
+  if (stopping_) return;
+  cmd_ = open_context();
+  if (!cmd_) schedule(cmd_retry_, cmd_attempt_, &client::connect_commands);
 }
 
 void client::connect_subscriber() {
   if (stopping_) return;
-  auto* c = redisAsyncConnect(host_.c_str(), port_);
-  if (!c || c->err) {
-    if (c) redisAsyncFree(c);
+  auto* c = open_context();
+  if (!c) {
     schedule(sub_retry_, sub_attempt_, &client::connect_subscriber);
     return;
   }
-  c->data = this;
   sub_ = c;
-  asio_adapter::attach(ioc_, c);
-  redisAsyncSetConnectCallback(c, [](const redisAsyncContext* c, int status) {
-    static_cast<client*>(c->data)->on_connected(const_cast<redisAsyncContext*>(c), status);
-  });
-  redisAsyncSetDisconnectCallback(c, [](const redisAsyncContext* c, int status) {
-    static_cast<client*>(c->data)->on_disconnected(const_cast<redisAsyncContext*>(c), status);
-  });
   for (size_t i = 0; i < channels_.size(); ++i) {
     const auto& channel = channels_[i].first;
     const char* argv[] = {"SUBSCRIBE", channel.c_str()};

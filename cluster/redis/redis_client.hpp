@@ -61,6 +61,7 @@ class client : public std::enable_shared_from_this<client> {
 
  private:
   struct pending;  // one command waiting for its reply
+  redisAsyncContext* open_context();
   void connect_commands();
   void connect_subscriber();
   void on_connected(redisAsyncContext* c, int status);
