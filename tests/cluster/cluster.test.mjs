@@ -3,7 +3,7 @@
 // sees of users on the others.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startRedis, startNode, stopAll, connect, waitForCluster, getJson, postForm, sleep } from './harness.mjs';
+import { startRedis, startNode, stopAll, connect, waitForCluster, getJson, postForm } from './harness.mjs';
 
 const msg = (from) => (p) => p.cmd === 'msg' && p.response?.data?.from === from;
 
@@ -56,9 +56,12 @@ for (const shards of (process.env.SHARDS ? [Number(process.env.SHARDS)] : [1, 2]
       assert.equal(r.data.recipients, 6);
       // One forward per other node holding members (2), not one per remote member (4).
       assert.equal(await forwards(nodes[0]) - before, 2);
-      for (const m of members) await m.waitPushes(msg('g0'));
-      await sleep(300);  // a duplicate would arrive by now
-      for (const m of members) assert.equal(m.pushes.filter(msg('g0')).length, 1);
+      // A marker behind it: from one sender the pushes keep their order, so a duplicate of
+      // the first would arrive before the marker.
+      await members[0].request('sendGroup', { group: 'room', type: 'text', msg: 'marker' });
+      const text = (t) => (p) => msg('g0')(p) && p.response.data.msg === t;
+      for (const m of members) await m.waitPushes(text('marker'));
+      for (const m of members) assert.equal(m.pushes.filter(text('hello all')).length, 1);
       // A backend on n2 (not a member anywhere) reaches them all too.
       const h = await postForm(nodes[1].base, '/group/send', { appID: 1, group: 'room', message: 'from backend', msgID: 'b1' });
       assert.equal(h.data.recipients, 6);
@@ -71,7 +74,6 @@ for (const shards of (process.env.SHARDS ? [Number(process.env.SHARDS)] : [1, 2]
       const watcher = await connect(nodes[0], 2, 'watcher');
       const crowd = [await connect(nodes[0], 2, 'crowd1'), await connect(nodes[1], 2, 'crowd2'),
                      await connect(nodes[1], 2, 'crowd3')];
-      await sleep(200);  // their own enter pushes are out
       const before = await forwards(nodes[2]);
       const other = await connect(nodes[2], 2, 'visitor');
       const enter = await watcher.waitPushes((p) => p.cmd === 'enter' && p.response.data.userID === 'visitor');
@@ -135,9 +137,11 @@ for (const shards of (process.env.SHARDS ? [Number(process.env.SHARDS)] : [1, 2]
           answers.push(...await Promise.all(burst));
         }
         assert.equal(answers.filter((a) => a.code === 200 && a.data.delivered).length, total);
-        const got = await to.waitPushes(msg('seqfrom'), total, 30000);
-        await sleep(300);
-        const seen = to.pushes.filter(msg('seqfrom')).map((p) => Number(p.response.data.msg));
+        // A marker behind the sequence: a duplicate would arrive before it.
+        await from.request('sendMessage', { userID: 'seqto', type: 'text', msg: 'end' });
+        await to.waitPushes((p) => msg('seqfrom')(p) && p.response.data.msg === 'end', 1, 30000);
+        const seen = to.pushes.filter((p) => msg('seqfrom')(p) && p.response.data.msg !== 'end')
+          .map((p) => Number(p.response.data.msg));
         assert.equal(seen.length, total);
         for (let i = 0; i < total; ++i) assert.equal(seen[i], i);
         from.close(); to.close();
