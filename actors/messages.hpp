@@ -121,6 +121,8 @@ using add_atom = caf::atom_constant<caf::atom("add")>;
 // node -> group: (join_atom, user_id, user, user_sinks_ptr) -> membership_result
 //   (changed: newly joined). The user actor's group set is the authority on membership: it
 //   answers a repeated join or a leave of a group it is not in by itself.
+// user -> node: (local_atom, join_atom, …) the same, applied here only: what another node
+//   told this one (member_atom); the plain form also tells the other nodes holding the user
 using join_atom = caf::atom_constant<caf::atom("join")>;
 // same shapes as join, without user handle and sinks towards node and group
 //   -> membership_result (changed: was a member)

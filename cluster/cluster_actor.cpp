@@ -218,7 +218,25 @@ void republish_all(self_ptr self, const std::unordered_map<Key, uint32_t>& map, 
   }
 }
 
-// Holders of `key`, from the cache or Redis; `then(nullptr)` when Redis cannot say.
+// Reads the holders of `key` from Redis (and caches them); `then(nullptr)` when Redis cannot
+// say.
+void read_holders(self_ptr self, const std::string& key, std::function<void(const holders*)> then) {
+  self->state.setup.stats->cache_misses_total.fetch_add(1, std::memory_order_relaxed);
+  call(self, shard_for(self, key), {"HGETALL", key}, [=](value& v) {
+    holders found;
+    bool ok = v.type == value::kind::array;
+    if (ok)
+      for (size_t i = 0; i + 1 < v.elements.size(); i += 2)
+        found.emplace_back(v.elements[i].str, v.elements[i + 1].str);
+    if (ok && cfg(self).directory_cache_ms > 0)
+      self->state.cache[key] =
+          cached{found, clock::now() + std::chrono::milliseconds(cfg(self).directory_cache_ms)};
+    then(ok ? &found : nullptr);
+  });
+}
+
+// Holders of `key`, from the cache or Redis; `then(nullptr)` when Redis cannot say. Lookups
+// of one key in flight share one read and are answered in arrival order.
 void lookup(self_ptr self, const std::string& key, std::function<void(const holders*)> then) {
   auto& st = self->state;
   auto now = clock::now();
@@ -231,21 +249,12 @@ void lookup(self_ptr self, const std::string& key, std::function<void(const hold
   auto& waiting = st.lookups[key];
   waiting.push_back(std::move(then));
   if (waiting.size() > 1) return;  // a lookup is on its way; wait behind it
-  st.setup.stats->cache_misses_total.fetch_add(1, std::memory_order_relaxed);
-  call(self, shard_for(self, key), {"HGETALL", key}, [=](value& v) {
-    auto& st = self->state;
-    holders found;
-    bool ok = v.type == value::kind::array;
-    if (ok)
-      for (size_t i = 0; i + 1 < v.elements.size(); i += 2)
-        found.emplace_back(v.elements[i].str, v.elements[i + 1].str);
-    if (ok && cfg(self).directory_cache_ms > 0)
-      st.cache[key] = cached{found, clock::now() + std::chrono::milliseconds(cfg(self).directory_cache_ms)};
-    auto it = st.lookups.find(key);
-    if (it == st.lookups.end()) return;
+  read_holders(self, key, [=](const holders* h) {
+    auto it = self->state.lookups.find(key);
+    if (it == self->state.lookups.end()) return;
     auto fns = std::move(it->second);
-    st.lookups.erase(it);
-    for (auto& fn : fns) fn(ok ? &found : nullptr);
+    self->state.lookups.erase(it);
+    for (auto& fn : fns) fn(h);
   });
 }
 
@@ -502,6 +511,51 @@ impl_actor::behavior_type cluster_actor(self_ptr self, cluster_setup setup) {
           r.app_id = k.app_id;
           r.id = k.name;
           ask_all(self, live_among(self, *h), r, [=](std::vector<peer_answer>& answers) mutable {
+            std::vector<std::string> ids;
+            for (auto& a : answers)
+              if (a.ok) ids = routing::merge_ids(std::move(ids), std::move(a.ids));
+            rp.deliver(std::move(ids));
+          });
+        });
+        return rp;
+      },
+      // Membership follows the user: the other nodes holding it apply the change. The
+      // directory is read, not the cache: a device that logged in there a moment ago must not
+      // be missed (it asks this node for the user's groups after its own entry is written).
+      [=](member_atom, const user_key& k, const std::string& group,
+          bool joined) -> caf::result<route_result> {
+        auto rp = self->make_response_promise<route_result>();
+        read_holders(self, keys::of(k), [=](const holders* h) mutable {
+          if (!h) {  // Redis away: the other devices catch up at their next login
+            route_result degraded;
+            degraded.degraded = true;
+            rp.deliver(degraded);
+            return;
+          }
+          peer_request r;
+          r.what = peer_request::kind::member;
+          r.app_id = k.app_id;
+          r.id = k.user_id;
+          r.sender = group;
+          r.joined = joined;
+          ask_all(self, live_among(self, *h), r,
+                  [=](std::vector<peer_answer>& answers) mutable { rp.deliver(summed(answers)); });
+        });
+        return rp;
+      },
+      [=](user_groups_atom, const user_key& k) -> caf::result<std::vector<std::string>> {
+        auto rp = self->make_response_promise<std::vector<std::string>>();
+        read_holders(self, keys::of(k), [=](const holders* h) mutable {
+          auto targets = h ? live_among(self, *h) : std::vector<live_node*>{};
+          if (targets.empty()) {
+            rp.deliver(std::vector<std::string>{});
+            return;
+          }
+          peer_request r;
+          r.what = peer_request::kind::user_groups;
+          r.app_id = k.app_id;
+          r.id = k.user_id;
+          ask_all(self, targets, r, [=](std::vector<peer_answer>& answers) mutable {
             std::vector<std::string> ids;
             for (auto& a : answers)
               if (a.ok) ids = routing::merge_ids(std::move(ids), std::move(a.ids));

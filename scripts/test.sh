@@ -32,3 +32,6 @@ export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
 # (tests/cluster/harness.mjs).
 PARLEY_BINARY="$PWD/build-asan/app/parley" timeout 900 node --test --test-reporter=spec \
   tests/cluster/cluster.test.mjs tests/cluster/faults.test.mjs
+# The libFuzzer targets (tests/fuzz): saved crashes replayed, then 25 s of fuzzing per target
+# with ASan + UBSan; any finding fails the run.
+scripts/fuzz.sh

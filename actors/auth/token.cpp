@@ -50,7 +50,8 @@ token_status verify_token(const std::string& secret, uint32_t app_id,
   auto dot = token.find('.');
   if (dot == std::string::npos || dot == 0 || dot > 12) return token_status::malformed;
   auto expiry = token.substr(0, dot);
-  if (!std::all_of(expiry.begin(), expiry.end(), ::isdigit)) return token_status::malformed;
+  if (!std::all_of(expiry.begin(), expiry.end(), [](unsigned char c) { return std::isdigit(c); }))
+    return token_status::malformed;
   auto given = token.substr(dot + 1);
   auto expected = mac_hex(secret, app_id, user_id, expiry);
   if (given.size() != expected.size()) return token_status::malformed;

@@ -199,6 +199,83 @@ void forget_group(self_ptr self, const std::string& key) {
   if (count != st.app_groups.end() && --count->second == 0) st.app_groups.erase(count);
 }
 
+// Tells the other nodes holding the user that it joined (left) `group` here; done() once they
+// have applied it (or could not be asked: they answer within peer_timeout_ms).
+void tell_user_nodes(self_ptr self, const user_key& user, const std::string& group, bool joined,
+                     std::function<void()> done) {
+  self->request(self->state.setup.remote, caf::infinite, member_atom::value, user, group, joined)
+      .then([=](const route_result&) { done(); }, [=](caf::error&) { done(); });
+}
+
+// A join to the group here. `tell_peers`: the user joined on this node (not because another
+// node said so), so the other nodes holding the user join it too. A node alone delegates to
+// the group, as before the cluster.
+caf::result<membership_result> join_here(self_ptr self, uint32_t app_id, const std::string& group,
+                                         const std::string& user_id, const caf::actor& user,
+                                         const user_sinks_ptr& sinks, bool tell_peers) {
+  auto& st = self->state;
+  bool first_here = !st.groups.count(scoped_key(app_id, group));
+  auto handle = group_for_join(self, app_id, group);
+  if (!handle)
+    return membership_result{
+        result_code::add_failed, false,
+        "app has " + std::to_string(st.setup.config->max_groups_per_app) +
+            " groups already (max_groups_per_app)"};
+  ++st.groups[scoped_key(app_id, group)].forwarded;
+  if (!st.setup.remote)
+    return self->make_response_promise<membership_result>().delegate(
+        handle, join_atom::value, user_id, user, sinks);
+  // Answered once the directory knows that this node holds members (the group's first member
+  // here), so group sends from other nodes reach them, and once the user's other nodes have
+  // joined it too (a new member), so a message sent after the reply reaches every device.
+  auto rp = self->make_response_promise<membership_result>();
+  self->request(handle, caf::infinite, join_atom::value, user_id, user, sinks)
+      .then(
+          [=](membership_result& joined) mutable {
+            bool tell = tell_peers && joined.code == result_code::ok && joined.changed;
+            auto then_tell = [=]() mutable {
+              if (!tell) {
+                rp.deliver(joined);
+                return;
+              }
+              tell_user_nodes(self, user_key{app_id, user_id}, group, true,
+                              [=]() mutable { rp.deliver(joined); });
+            };
+            if (!first_here) {
+              then_tell();
+              return;
+            }
+            self->request(self->state.setup.remote, caf::infinite, publish_atom::value,
+                          group_key{app_id, group})
+                .then([=](bool) mutable { then_tell(); },
+                      [=](caf::error&) mutable { then_tell(); });
+          },
+          [=](caf::error& e) mutable { rp.deliver(e); });
+  return rp;
+}
+
+caf::result<membership_result> leave_here(self_ptr self, uint32_t app_id, const std::string& group,
+                                          const std::string& user_id, bool tell_peers) {
+  auto handle = find_child(self->state.groups, scoped_key(app_id, group));
+  if (!handle) return membership_result{result_code::ok, false, {}};
+  if (!self->state.setup.remote || !tell_peers)
+    return self->make_response_promise<membership_result>().delegate(handle, leave_atom::value,
+                                                                     user_id);
+  auto rp = self->make_response_promise<membership_result>();
+  self->request(handle, caf::infinite, leave_atom::value, user_id)
+      .then(
+          [=](membership_result& left) mutable {
+            if (left.code != result_code::ok || !left.changed) {
+              rp.deliver(left);
+              return;
+            }
+            tell_user_nodes(self, user_key{app_id, user_id}, group, false,
+                            [=]() mutable { rp.deliver(left); });
+          },
+          [=](caf::error& e) mutable { rp.deliver(e); });
+  return rp;
+}
+
 // One page of an app's online users after `cursor`. O(log n + limit).
 user_page users_page(self_ptr self, uint32_t app_id, const std::string& cursor, uint32_t limit) {
   user_page page;
@@ -310,47 +387,59 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
         if (!first_here || !st.setup.remote) return user.handle;
         // The first device of this user here: answered once the directory holds the entry,
         // so that a message sent from any node after the client saw its reply finds it.
+        // Then, if the user is on other nodes too, it joins their groups here (membership
+        // belongs to the user), also before the reply.
         auto rp = self->make_response_promise<caf::actor>();
         auto handle = user.handle;
-        self->request(st.setup.remote, caf::infinite, publish_atom::value,
-                      user_key{app_id, user_id})
-            .then([=](bool) mutable { rp.deliver(handle); },
+        auto key = user_key{app_id, user_id};
+        auto groups_elsewhere = [=]() mutable {
+          self->request(self->state.setup.remote, caf::infinite, user_groups_atom::value, key)
+              .then(
+                  [=](std::vector<std::string>& groups) mutable {
+                    if (groups.empty()) {
+                      rp.deliver(handle);
+                      return;
+                    }
+                    self->request(handle, caf::infinite, member_atom::value, std::move(groups))
+                        .then([=](bool) mutable { rp.deliver(handle); },
+                              [=](caf::error&) mutable { rp.deliver(handle); });
+                  },
                   [=](caf::error&) mutable { rp.deliver(handle); });
+        };
+        self->request(st.setup.remote, caf::infinite, publish_atom::value, key)
+            .then([=](bool) mutable { groups_elsewhere(); },
+                  [=](caf::error&) mutable { groups_elsewhere(); });
         return rp;
       },
       [=](join_atom, uint32_t app_id, const std::string& group, const std::string& user_id,
-          const caf::actor& user, const user_sinks_ptr& sinks) -> caf::result<membership_result> {
-        auto& st = self->state;
-        bool first_here = !st.groups.count(scoped_key(app_id, group));
-        auto handle = group_for_join(self, app_id, group);
-        if (!handle)
-          return membership_result{
-              result_code::add_failed, false,
-              "app has " + std::to_string(st.setup.config->max_groups_per_app) +
-                  " groups already (max_groups_per_app)"};
-        ++st.groups[scoped_key(app_id, group)].forwarded;
-        if (!first_here || !st.setup.remote)
-          return self->make_response_promise<membership_result>().delegate(
-              handle, join_atom::value, user_id, user, sinks);
-        // The group's first member here: the join is answered once the directory knows that
-        // this node holds members, so group sends from other nodes reach them.
-        auto rp = self->make_response_promise<membership_result>();
-        self->request(handle, caf::infinite, join_atom::value, user_id, user, sinks)
-            .then([=](membership_result& joined) mutable {
-              self->request(self->state.setup.remote, caf::infinite, publish_atom::value,
-                            group_key{app_id, group})
-                  .then([=](bool) mutable { rp.deliver(joined); },
-                        [=](caf::error&) mutable { rp.deliver(joined); });
-            },
-            [=](caf::error& e) mutable { rp.deliver(e); });
-        return rp;
+          const caf::actor& user, const user_sinks_ptr& sinks) {
+        return join_here(self, app_id, group, user_id, user, sinks, true);
       },
-      [=](leave_atom, uint32_t app_id, const std::string& group,
-          const std::string& user_id) -> caf::result<membership_result> {
-        auto handle = find_child(self->state.groups, scoped_key(app_id, group));
-        if (!handle) return membership_result{result_code::ok, false, {}};
-        return self->make_response_promise<membership_result>().delegate(
-            handle, leave_atom::value, user_id);
+      [=](local_atom, join_atom, uint32_t app_id, const std::string& group,
+          const std::string& user_id, const caf::actor& user, const user_sinks_ptr& sinks) {
+        return join_here(self, app_id, group, user_id, user, sinks, false);
+      },
+      [=](leave_atom, uint32_t app_id, const std::string& group, const std::string& user_id) {
+        return leave_here(self, app_id, group, user_id, true);
+      },
+      [=](local_atom, leave_atom, uint32_t app_id, const std::string& group,
+          const std::string& user_id) {
+        return leave_here(self, app_id, group, user_id, false);
+      },
+      // A peer: the user joined or left `group` on another node; the user here does too.
+      [=](member_atom, uint32_t app_id, const std::string& user_id, const std::string& group,
+          bool joined) -> caf::result<bool> {
+        auto user = find_child(self->state.users, scoped_key(app_id, user_id));
+        if (!user) return false;
+        return self->make_response_promise<bool>().delegate(user, member_atom::value, group,
+                                                            joined);
+      },
+      [=](user_groups_atom, uint32_t app_id,
+          const std::string& user_id) -> caf::result<std::vector<std::string>> {
+        auto user = find_child(self->state.users, scoped_key(app_id, user_id));
+        if (!user) return std::vector<std::string>{};
+        return self->make_response_promise<std::vector<std::string>>().delegate(
+            user, user_groups_atom::value);
       },
       [=](local_atom, send_group_atom, uint32_t app_id, const std::string& group,
           const std::string& sender, const frame_ptr& frame) -> caf::result<group_send_result> {

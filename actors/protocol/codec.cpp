@@ -17,9 +17,34 @@ decoded fail(std::string reason, std::string seq = {}, std::string cmd = {}) {
   return d;
 }
 
+// True when arrays/objects nest deeper than `limit` (brackets inside strings do not count).
+// One pass over the bytes, before the parser builds anything.
+bool nested_deeper_than(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 decoded decode_request(std::string_view text) {
+  if (nested_deeper_than(text, max_json_depth))
+    return fail("nested deeper than " + std::to_string(max_json_depth) + " levels");
   auto doc = json::parse(text.begin(), text.end(), nullptr, false);
   if (doc.is_discarded()) return fail("invalid JSON");
   if (!doc.is_object()) return fail("request must be a JSON object");

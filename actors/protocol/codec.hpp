@@ -34,7 +34,12 @@ struct decoded {
   std::string cmd;
 };
 
-// Parses one text frame. Invalid JSON, a non-object, a missing or non-string cmd, a seq that
+// Arrays and objects nested deeper than this are refused (illegal_parameter) before parsing:
+// nlohmann parses any depth, but dumping a value again recurses once per level, and 30,000
+// levels fit in one 64 KiB frame (found by tests/fuzz/fuzz_codec). No request needs more.
+inline constexpr int max_json_depth = 32;
+
+// Parses one text frame. Invalid JSON, nesting deeper than max_json_depth, a non-object, a missing or non-string cmd, a seq that
 // is not a string or number, or data that is not an object: illegal_parameter with a reason.
 decoded decode_request(std::string_view text);
 

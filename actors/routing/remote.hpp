@@ -43,6 +43,17 @@ using route_group_atom = caf::atom_constant<caf::atom("routeGrp")>;
 using route_app_atom = caf::atom_constant<caf::atom("routeApp")>;
 // -> remote: (broadcast_atom, app, frame_ptr, except_user)   presence: no answer wanted
 using broadcast_atom = caf::atom_constant<caf::atom("broadcast")>;
+// -> remote: (member_atom, user_key, group, bool joined) -> route_result   the user joined
+//    (left) a group here: the other nodes holding the user apply it to the user there before
+//    they answer (membership belongs to the user, on every node, as on one node).
+//    -> node: (member_atom, app, user, group, bool) -> bool   what a peer applies (false: the
+//    user is not here); -> user: (member_atom, group, bool) -> bool, or (member_atom, groups)
+//    -> bool (joins them all); each answers when applied
+using member_atom = caf::atom_constant<caf::atom("memberSync")>;
+// -> remote: (user_groups_atom, user_key) -> std::vector<std::string>   the user's groups on
+//    the other nodes holding the user (a device logging in here joins them). -> node: (…, app,
+//    user), this node's part; -> user: (user_groups_atom) -> its groups
+using user_groups_atom = caf::atom_constant<caf::atom("userGroups")>;
 // -> remote: (nodes_atom) -> std::vector<node_summary>   every live node, this one included
 using nodes_atom = caf::atom_constant<caf::atom("nodes")>;
 // -> node: (local_atom, <a query or send>)   the same as without local_atom, this node only
@@ -57,6 +68,8 @@ using remote_actor = directory_actor::extend<
     caf::replies_to<users_atom, uint32_t, std::string, uint32_t>::with<user_page>,
     caf::replies_to<online_atom, user_key>::with<bool>,
     caf::replies_to<members_atom, group_key>::with<std::vector<std::string>>,
+    caf::replies_to<member_atom, user_key, std::string, bool>::with<route_result>,
+    caf::replies_to<user_groups_atom, user_key>::with<std::vector<std::string>>,
     caf::replies_to<nodes_atom>::with<std::vector<node_summary>>>;
 
 }  // namespace parley

@@ -9,6 +9,10 @@
 // a push to a group reaches every device without a message to this actor.
 // When its last connection goes it tells the node (user_idle_atom); the node retires it
 // unless a login is already on its way to it (see node_actor.hpp).
+// In a cluster, membership belongs to the user on every node: a join or leave here is told to
+// the user's actors on the other nodes (member_atom, applied there through the node's
+// local-only join/leave), and a user actor spawned for a device logging in here joins the
+// groups the user's other nodes hold before the login is answered.
 #pragma once
 
 #include <set>

@@ -14,15 +14,16 @@
 namespace parley::cluster {
 
 struct peer_request {
-  enum class kind : uint8_t { user, group, app, users, online, members };
+  enum class kind : uint8_t { user, group, app, users, online, members, member, user_groups };
   kind what = kind::user;
   uint32_t app_id = 0;
-  std::string id;      // user id (user, online), group name (group, members)
-  std::string sender;  // group: the sender; app: the user to leave out
+  std::string id;      // user id (user, online, member, user_groups), group (group, members)
+  std::string sender;  // group: the sender; app: the user to leave out; member: the group
   frame_ptr frame;     // user, group, app
   std::string cursor;  // users
   uint32_t limit = 0;  // users
-  bool wants_answer = true;  // false: presence broadcasts
+  bool joined = false;       // member: joined (true) or left
+  bool wants_answer = true;  // false: presence broadcasts, membership changes
   size_t bytes() const { return 64 + id.size() + sender.size() + (frame ? frame->size() : 0); }
 };
 

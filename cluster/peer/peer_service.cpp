@@ -93,6 +93,21 @@ caf::behavior inbound(caf::stateful_actor<inbound_state>* self, peer_service_set
                 },
                 [=](caf::error&) { answer(self->state, id, peer_answer::failed()); });
         break;
+      case k::member:
+        self->request(node, caf::infinite, member_atom::value, r.app_id, r.id, r.sender, r.joined)
+            .then([=](bool here) { answer(self->state, id, counted(here ? 1 : 0)); },
+                  [=](caf::error&) { answer(self->state, id, peer_answer::failed()); });
+        break;
+      case k::user_groups:
+        self->request(node, caf::infinite, user_groups_atom::value, r.app_id, r.id)
+            .then(
+                [=](std::vector<std::string>& ids) {
+                  peer_answer a = counted(0);
+                  a.ids = std::move(ids);
+                  answer(self->state, id, a);
+                },
+                [=](caf::error&) { answer(self->state, id, peer_answer::failed()); });
+        break;
       case k::members:
         self->request(node, caf::infinite, local_atom::value, members_atom::value, r.app_id, r.id)
             .then(

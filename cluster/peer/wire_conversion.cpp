@@ -49,6 +49,20 @@ void to_wire(uint64_t id, const peer_request& r, wire::Envelope& out) {
       m->set_group(r.id);
       break;
     }
+    case k::member: {
+      auto* m = out.mutable_member();
+      m->set_app_id(r.app_id);
+      m->set_user_id(r.id);
+      m->set_group(r.sender);
+      m->set_joined(r.joined);
+      break;
+    }
+    case k::user_groups: {
+      auto* m = out.mutable_user_groups();
+      m->set_app_id(r.app_id);
+      m->set_user_id(r.id);
+      break;
+    }
   }
 }
 
@@ -104,6 +118,18 @@ bool request_from_wire(const wire::Envelope& e, peer_request& out) {
       out.what = k::members;
       out.app_id = e.members().app_id();
       out.id = e.members().group();
+      return true;
+    case wire::Envelope::kMember:
+      out.what = k::member;
+      out.app_id = e.member().app_id();
+      out.id = e.member().user_id();
+      out.sender = e.member().group();
+      out.joined = e.member().joined();
+      return true;
+    case wire::Envelope::kUserGroups:
+      out.what = k::user_groups;
+      out.app_id = e.user_groups().app_id();
+      out.id = e.user_groups().user_id();
       return true;
     default: return false;
   }

@@ -27,7 +27,7 @@ class ActorTree : public ::testing::Test {
     system_ = std::make_unique<caf::actor_system>(cfg_);
     auto config = std::make_shared<node_config>();
     config->login_timeout = 1;
-    config_ = config;
+    config_ = settings_ = config;
     node_ = system_->spawn(node_actor, node_setup{config_, &stats_, behaviours::builtin_behaviours(), "t", {}, nullptr});
   }
   ~ActorTree() override {
@@ -68,6 +68,7 @@ class ActorTree : public ::testing::Test {
   caf::actor_system_config cfg_;
   std::unique_ptr<caf::actor_system> system_;
   std::shared_ptr<const node_config> config_;
+  std::shared_ptr<node_config> settings_;  // the same config, for a test to change before connecting
   node_stats stats_;
   node_handle node_;
   int seq_ = 0;
@@ -224,6 +225,9 @@ TEST_F(ActorTree, GroupKeepsAUserWhoseActorWasReplaced) {
 TEST_F(ActorTree, ClosedConnectionsLeaveNoDeadlineEntries) {
   // A deadline entry holds a weak reference, which keeps a dead connection's memory until it
   // is dropped: every connection that quits must take its entry with it at once.
+  // No anonymous connection may time out while 200 connect (a loaded sanitizer run took over
+  // the fixture's 1 s).
+  settings_->login_timeout = 60;
   std::vector<conn> conns;
   for (int i = 0; i < 200; ++i) {
     conns.push_back(connect());

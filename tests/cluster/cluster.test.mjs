@@ -124,6 +124,40 @@ for (const shards of (process.env.SHARDS ? [Number(process.env.SHARDS)] : [1, 2]
       phone.close(); laptop.close(); sender.close();
     });
 
+    test('group membership belongs to the user on every node, as on one node', async () => {
+      const phone = await connect(nodes[0], 6, 'fay');
+      const laptop = await connect(nodes[1], 6, 'fay');
+      const other = await connect(nodes[2], 6, 'gus');
+      assert.equal((await other.request('join', { group: 'club' })).code, 200);
+      // Joined on the phone: the laptop (already online on n2) is in the group as well.
+      const joined = await phone.request('join', { group: 'club' });
+      assert.equal(joined.code, 200);
+      assert.equal(joined.data.joined, true);
+      assert.equal((await laptop.request('join', { group: 'club' })).data.joined, false);
+      const r = await other.request('sendGroup', { group: 'club', type: 'text', msg: 'g1' });
+      assert.equal(r.code, 200);
+      for (const d of [phone, laptop])
+        assert.deepEqual((await d.waitPushes(msg('gus'))).map((p) => p.response.data.msg), ['g1']);
+      // The laptop may send to it (a member), and a device logging in later on n3 is in it.
+      assert.equal((await laptop.request('sendGroup', { group: 'club', type: 'text', msg: 'g2' })).code, 200);
+      const tablet = await connect(nodes[2], 6, 'fay');
+      const list = await getJson(nodes[0].base, '/group/members?appID=6&group=club');
+      assert.deepEqual(list.data.members, ['fay', 'gus']);
+      await other.request('sendGroup', { group: 'club', type: 'text', msg: 'g3' });
+      for (const d of [phone, laptop, tablet])
+        assert.ok((await d.waitPushes((p) => msg('gus')(p) && p.response.data.msg === 'g3')).length === 1);
+      // Left on the laptop: left everywhere.
+      assert.equal((await laptop.request('leave', { group: 'club' })).data.left, true);
+      await other.request('sendGroup', { group: 'club', type: 'text', msg: 'g4' });
+      await other.request('sendMessage', { userID: 'fay', type: 'text', msg: 'after' });
+      for (const d of [phone, laptop, tablet]) {
+        await d.waitPushes((p) => msg('gus')(p) && p.response.data.msg === 'after');
+        assert.equal(d.pushes.filter((p) => msg('gus')(p) && p.response.data.msg === 'g4').length, 0);
+      }
+      assert.equal((await phone.request('sendGroup', { group: 'club', type: 'text', msg: 'x' })).code, 1003);
+      phone.close(); laptop.close(); tablet.close(); other.close();
+    });
+
     if (shards === 1) {
       test('10,000 sequenced messages from n1 to n3 arrive complete, in order, once', async () => {
         const from = await connect(nodes[0], 5, 'seqfrom');

@@ -55,6 +55,30 @@ TEST(WireConversion, RequestsRoundTrip) {
   auto p = through_the_wire(presence, 0);
   EXPECT_FALSE(p.wants_answer);  // id 0: no answer wanted
   EXPECT_EQ(p.sender, "carol");
+
+  for (bool joined : {true, false}) {
+    peer_request member;
+    member.what = k::member;
+    member.app_id = 6;
+    member.id = "fay";
+    member.sender = "club";
+    member.joined = joined;
+    auto m = through_the_wire(member, 9);
+    EXPECT_EQ(m.what, k::member);
+    EXPECT_EQ(m.app_id, 6u);
+    EXPECT_EQ(m.id, "fay");
+    EXPECT_EQ(m.sender, "club");
+    EXPECT_EQ(m.joined, joined);
+  }
+
+  peer_request groups;
+  groups.what = k::user_groups;
+  groups.app_id = 6;
+  groups.id = "fay";
+  auto ug = through_the_wire(groups, 10);
+  EXPECT_EQ(ug.what, k::user_groups);
+  EXPECT_EQ(ug.app_id, 6u);
+  EXPECT_EQ(ug.id, "fay");
 }
 
 TEST(WireConversion, AnswersRoundTrip) {

@@ -36,6 +36,23 @@ TEST(Codec, EveryMalformedShapeIs1001WithAReason) {
   EXPECT_EQ(decode_request(R"({"seq":"9","cmd":"x","data":1})").seq, "9");
 }
 
+// Found by tests/fuzz/fuzz_codec: 30,000 nested arrays (60 KB, inside max_frame_bytes) parse,
+// but dumping them again (a reply, a stored copy) recursed until the stack overflowed.
+TEST(Codec, NestingDeeperThanTheLimitIsRefused) {
+  auto nested = [](int depth) {
+    return R"({"cmd":"x","data":{"a":)" + std::string(depth, '[') + std::string(depth, ']') + "}}";
+  };
+  auto deep = decode_request(nested(30000));
+  EXPECT_FALSE(deep.value);
+  EXPECT_EQ(deep.code, result_code::illegal_parameter);
+  EXPECT_NE(deep.reason.find("nested"), std::string::npos);
+  // Brackets inside strings are text, not nesting.
+  auto text = decode_request(R"({"cmd":"x","data":{"msg":")" + std::string(1000, '[') + R"("}})");
+  EXPECT_TRUE(text.value);
+  EXPECT_TRUE(decode_request(nested(max_json_depth - 2)).value);  // with the two objects
+  EXPECT_FALSE(decode_request(nested(max_json_depth - 1)).value);
+}
+
 TEST(Codec, FieldsMatchBothSpellings) {
   auto data = json::parse(R"({"appId":"102","userId":"bob"})");
   std::string user, reason;
