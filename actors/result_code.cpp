@@ -16,6 +16,7 @@ const char* code_message(result_code code) {
     case result_code::store_failed: return "Store failed";
     case result_code::operation_failed: return "Operation failed";
     case result_code::route_not_exist: return "Route does not exist";
+    case result_code::rate_limited: return "Rate limited";
   }
   return "Unknown";
 }

@@ -21,6 +21,7 @@ enum class result_code : uint16_t {
   store_failed = 1008,
   operation_failed = 1009,
   route_not_exist = 1010,
+  rate_limited = 1011,  // past frame_rate / frame_burst (Parley's own; not in gowebsocket)
 };
 
 // The standard text for a code ("Success", "Not logged in", ...). Never null.

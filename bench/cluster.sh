@@ -17,6 +17,7 @@ cmake --build build --target parley parley-bench >/dev/null
 PARLEY=${PARLEY:-build/app/parley}
 BENCH=build/bench/parley-bench
 
+source bench/lib.sh
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
@@ -46,7 +47,7 @@ for i in $(seq 1 "$nodes"); do
   [ "$nodes" -gt 1 ] && extra=("${cluster_args[@]}" --node-id "b$i" --grpc-listen "127.0.0.1:$grpc")
   (ulimit -n 20000 2>/dev/null || true
    exec "$PARLEY" --listen "127.0.0.1:$port" --log-level warn --max-connections 1000000 \
-     --heartbeat-timeout 3600 --login-timeout 600 --presence-pushes false "${extra[@]}") \
+     --heartbeat-timeout 3600 --login-timeout 600 --presence-pushes false $(no_frame_limit "$PARLEY") "${extra[@]}") \
      2>"$workdir/node$i.log" &
   node_pids+=($!); pids+=($!); ports+=("$port")
 done

@@ -1,10 +1,14 @@
 # Shared by bench/run.sh and bench/smoke.sh: start and stop a parley node on a free port.
 # start_node ARGS... sets NODE_PID and NODE_PORT; stop_node sends SIGTERM and waits.
+# Benchmarks measure the node, not its per-connection frame rate limit (on by default: 50/s),
+# so it is turned off where the binary has it (a baseline build from before it does not).
+no_frame_limit() { "$1" --help 2>/dev/null | grep -q -- '--frame-rate' && echo --frame-rate 0 || true; }
+
 start_node() {
   local log
   log=$(mktemp)
   NODE_LOG=$log
-  (ulimit -n 20000 2>/dev/null || true; exec "$PARLEY" --listen 127.0.0.1:0 --log-level warn "$@") 2>"$log" &
+  (ulimit -n 20000 2>/dev/null || true; exec "$PARLEY" --listen 127.0.0.1:0 --log-level warn $(no_frame_limit "$PARLEY") "$@") 2>"$log" &
   NODE_PID=$!
   # the node logs at warn level; the port comes from the state route, probed on the pid's socket
   for _ in $(seq 1 200); do

@@ -31,6 +31,9 @@ json to_json(const node_config& c) {
       {"linger_timeout_ms", c.linger_timeout_ms},
       {"write_queue_limit_bytes", c.write_queue_limit_bytes},
       {"max_inflight_frames", c.max_inflight_frames},
+      {"frame_rate", c.frame_rate},
+      {"frame_burst", c.frame_burst},
+      {"frame_strikes", c.frame_strikes},
       {"dedup_window", c.dedup_window},
       {"dedup_max_per_sender", c.dedup_max_per_sender},
       {"dedup_max_bytes", c.dedup_max_bytes},
@@ -123,6 +126,9 @@ config_result from_json(const json& j) {
       !read_uint(j, "linger_timeout_ms", c.linger_timeout_ms, 0, 60000, e) ||
       !read_uint(j, "write_queue_limit_bytes", c.write_queue_limit_bytes, 1024, big, e) ||
       !read_uint(j, "max_inflight_frames", c.max_inflight_frames, 1, 65536, e) ||
+      !read_uint(j, "frame_rate", c.frame_rate, 0, 1000000, e) ||
+      !read_uint(j, "frame_burst", c.frame_burst, 1, 65535, e) ||
+      !read_uint(j, "frame_strikes", c.frame_strikes, 0, 65535, e) ||
       !read_uint(j, "dedup_window", c.dedup_window, 0, 7 * 86400, e) ||
       !read_uint(j, "dedup_max_per_sender", c.dedup_max_per_sender, 1, 1'000'000, e) ||
       !read_uint(j, "dedup_max_bytes", c.dedup_max_bytes, 4096, 0xFFFFFFFFull, e) ||

@@ -37,6 +37,12 @@ struct node_config {
   uint32_t max_http_body_bytes = 1024 * 1024;
   uint32_t write_queue_limit_bytes = 1024 * 1024;  // per connection; past it: close 1008
   uint32_t max_inflight_frames = 64;  // frames read but not yet handled, per connection
+  // Per connection: frames per second on average and at once (a token bucket); a frame past
+  // them is answered 1011 and not run; past frame_strikes refusals (forgiven once the bucket
+  // has refilled) the connection is closed with 1008. frame_rate 0: no limit.
+  uint32_t frame_rate = 50;
+  uint32_t frame_burst = 100;
+  uint32_t frame_strikes = 200;
   uint32_t dedup_window = 300;        // seconds a msgID is remembered per sender
   // De-duplication bounds (actors/dedup/dedup_window.hpp): per sender (appID + userID, or
   // appID for HTTP callers) and in all, per sending behaviour. Past a bound the oldest

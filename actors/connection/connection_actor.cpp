@@ -24,6 +24,7 @@ void reply(self_ptr self, const std::string& seq, const std::string& cmd, result
 }
 
 void run_frame(self_ptr self, std::string text);
+void close_connection(self_ptr self, close_reason reason, const char* why);
 
 // Runs deferred frames in arrival order until one goes to a behaviour (the connection is
 // busy again) or none is left. Frames refused on the spot (bad JSON, unknown cmd, not logged
@@ -72,6 +73,16 @@ void handle_frame(self_ptr self, std::string text) {
 void run_frame(self_ptr self, std::string text) {
   auto& st = self->state;
   auto decoded = protocol::decode_request(text);
+  // The frame rate limit, for every frame (bad ones too), in arrival order: a refusal never
+  // overtakes an earlier answer.
+  if (auto verdict = st.limiter.take(clock::now()); verdict != rate_limiter::verdict::run) {
+    st.setup.stats->rate_limited_total.fetch_add(1, std::memory_order_relaxed);
+    reply(self, decoded.seq, decoded.cmd, result_code::rate_limited, {}, nullptr);
+    st.setup.sink->frame_done();
+    if (verdict == rate_limiter::verdict::close)
+      close_connection(self, close_reason::rate_limited, "frame rate limit");
+    return;
+  }
   if (!decoded.value) {
     st.setup.stats->bad_requests_total.fetch_add(1, std::memory_order_relaxed);
     reply(self, decoded.seq, decoded.cmd, decoded.code, decoded.reason, nullptr);
@@ -79,11 +90,11 @@ void run_frame(self_ptr self, std::string text) {
     return;
   }
   auto req = std::move(*decoded.value);
-  auto entry = st.setup.registry->find(req.cmd);
   auto refuse = [&](result_code code) {
     reply(self, req.seq, req.cmd, code, {}, nullptr);
     st.setup.sink->frame_done();
   };
+  auto entry = st.setup.registry->find(req.cmd);
   if (entry == nullptr || !entry->websocket) {
     st.setup.stats->bad_requests_total.fetch_add(1, std::memory_order_relaxed);
     return refuse(result_code::route_not_exist);
@@ -151,6 +162,8 @@ caf::behavior connection_actor(caf::stateful_actor<connection_state>* self,
   st.live = live_gauge(setup.stats->live(actor_kind::connection));
   st.setup = std::move(setup);
   st.connected_at = st.last_activity = clock::now();
+  const auto& cfg = *st.setup.config;
+  st.limiter = rate_limiter(cfg.frame_rate, cfg.frame_burst, cfg.frame_strikes, st.connected_at);
   on_tick(self);  // registers the first deadline with the wheel
   return {
       [=](frame_atom, std::string& text) {

@@ -20,6 +20,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/connection/rate_limiter.hpp"
 #include "actors/connection/connection_sink.hpp"
 #include "actors/messages.hpp"
 #include "actors/node/node_interface.hpp"
@@ -51,6 +52,7 @@ struct connection_state {
   clock::time_point connected_at;
   clock::time_point last_activity;
   bool closing = false;
+  rate_limiter limiter;  // frame_rate / frame_burst / frame_strikes
   live_gauge live;
   static inline const char* name = "parley.connection";
 };

@@ -11,6 +11,7 @@ const char* to_string(close_reason reason) {
     case close_reason::error: return "error";
     case close_reason::shutdown: return "shutdown";
     case close_reason::kicked: return "kicked";
+    case close_reason::rate_limited: return "rate_limited";
     case close_reason::count_: break;
   }
   return "unknown";
@@ -19,6 +20,7 @@ const char* to_string(close_reason reason) {
 uint16_t close_code(close_reason reason) {
   switch (reason) {
     case close_reason::slow_reader: return 1008;  // policy violation
+    case close_reason::rate_limited: return 1008;
     case close_reason::oversize: return 1009;     // message too big
     case close_reason::shutdown: return 1001;     // going away
     case close_reason::error: return 1011;        // internal error

@@ -23,6 +23,7 @@ enum class close_reason : uint8_t {
   error,         // a protocol or I/O error
   shutdown,      // the node is stopping: close 1001
   kicked,        // closed by an operator or API call
+  rate_limited,  // more than frame_strikes frames refused by the frame rate limit: close 1008
   count_,
 };
 
@@ -55,6 +56,7 @@ struct node_stats {
   counter pushes_delivered_total{0};  // push frames queued to a socket
   counter pushes_dropped_total{0};    // push frames for a socket that was closing
   counter bad_requests_total{0};      // frames answered with 1001/1010
+  counter rate_limited_total{0};      // frames answered with 1011 (frame rate limit)
   counter http_requests_total{0};
   counter behaviour_restarts_total{0};  // behaviour actors restarted after a crash
 

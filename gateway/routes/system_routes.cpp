@@ -60,6 +60,7 @@ nlohmann::json state_json(const node_stats& s, const node_config& cfg) {
       {"bytes", {{"in", load(s.bytes_in_total)}, {"out", load(s.bytes_out_total)}}},
       {"pushes", {{"delivered", load(s.pushes_delivered_total)}, {"dropped", load(s.pushes_dropped_total)}}},
       {"badRequests", load(s.bad_requests_total)},
+      {"rateLimited", load(s.rate_limited_total)},
       {"httpRequests", load(s.http_requests_total)},
       {"behaviourRestarts", load(s.behaviour_restarts_total)},
       {"logLinesDropped", log::dropped_lines()},
@@ -128,6 +129,7 @@ std::string prometheus_text(const node_stats& s, const cluster::cluster_stats* c
   metric(out, "parley_connection_pushes_delivered_total", "counter", "Pushes handed to a connection's socket.", load(s.pushes_delivered_total));
   metric(out, "parley_gateway_pushes_dropped_total", "counter", "Frames dropped because their socket was closing.", load(s.pushes_dropped_total));
   metric(out, "parley_connection_bad_requests_total", "counter", "Frames answered with 1001 or 1010.", load(s.bad_requests_total));
+  metric(out, "parley_connection_rate_limited_total", "counter", "Frames refused with 1011 by the per-connection frame rate limit.", load(s.rate_limited_total));
   metric(out, "parley_connection_logins_total", "counter", "Successful logins.", load(s.logins_total));
   metric(out, "parley_connection_login_failures_total", "counter", "Refused logins.", load(s.login_failures_total));
   metric(out, "parley_http_requests_total", "counter", "HTTP requests read.", load(s.http_requests_total));

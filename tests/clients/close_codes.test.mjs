@@ -8,7 +8,9 @@ import WebSocket from 'ws';
 import { startParley } from '../support/parley_node.mjs';
 
 let node;
-before(async () => { node = await startParley({ args: ['--max-frame-bytes', '65536', '--shutdown-grace', '5'] }); });
+// The writer of the slow-reader test sends 200 frames/s, past the default frame rate limit
+// (tests/integration/limits_test.cpp covers that limit).
+before(async () => { node = await startParley({ args: ['--max-frame-bytes', '65536', '--shutdown-grace', '5', '--frame-rate', '0'] }); });
 after(async () => { await node.stop(); });
 
 // Opens a socket, sends `bytes` bytes in one text frame, resolves with the close code seen.

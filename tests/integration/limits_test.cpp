@@ -1,6 +1,7 @@
 // Auth, limits and timeouts against a real node: each test starts its own node with the
 // settings under test.
 #include <ctime>
+#include <thread>
 
 #include "actors/auth/token.hpp"
 #include "tests/integration/node_fixture.hpp"
@@ -57,6 +58,66 @@ TEST_F(Limits, OriginAllowList) {
   EXPECT_FALSE(bad.connect(port(), "/acc", &status, "", "http://evil.example"));
   EXPECT_EQ(status, 403u);
   EXPECT_TRUE(good.connect(port(), "/acc", &status, "", "http://good.example"));
+}
+
+// The frame rate limit at its defaults (the fixture turns it off for the other tests): a
+// flood is answered 1011 past the burst, then closed with 1008; other users are not touched.
+TEST_F(Limits, FrameFloodIsRateLimitedThenClosedWith1008) {
+  node_config defaults;
+  start([&](node_config& c) {
+    c.frame_rate = defaults.frame_rate;
+    c.frame_burst = defaults.frame_burst;
+    c.frame_strikes = defaults.frame_strikes;
+  });
+  auto flood = user(101, "flood");
+  auto other = user(101, "calm");
+  const int sent = 2000;
+  for (int i = 0; i < sent; ++i)
+    flood->send(R"({"seq":")" + std::to_string(i) + R"(","cmd":"heartbeat","data":{}})");
+  int ok = 0, limited = 0, other_codes = 0;
+  while (auto frame = flood->next_frame(3000ms)) {
+    auto code = json::parse(*frame)["response"]["code"].get<int>();
+    code == 200 ? ++ok : code == 1011 ? ++limited : ++other_codes;
+  }
+  EXPECT_EQ(flood->wait_closed(), 1008);
+  // The burst (plus what refilled meanwhile) ran; then refusals until the strikes ran out.
+  EXPECT_GE(ok, static_cast<int>(defaults.frame_burst));
+  EXPECT_LT(ok, static_cast<int>(defaults.frame_burst) + 200);
+  // (frames already read when the close was decided are refused too)
+  EXPECT_GT(limited, static_cast<int>(defaults.frame_strikes));
+  EXPECT_EQ(other_codes, 0);
+  EXPECT_EQ(code_of(other->request("heartbeat")), 200);
+  EXPECT_TRUE(eventually([&] { return stats().closes(close_reason::rate_limited) == 1; }));
+  EXPECT_GE(stats().rate_limited_total.load(), static_cast<uint64_t>(limited));  // + after the close
+}
+
+// A client within the rate is never refused, and one that pauses is forgiven its strikes.
+TEST_F(Limits, FrameRateWithinTheLimitIsNeverRefused) {
+  start([](node_config& c) {
+    c.frame_rate = 100;
+    c.frame_burst = 10;
+    c.frame_strikes = 5;
+  });
+  auto c = user(101, "steady");
+  for (int i = 0; i < 50; ++i) {  // 50 frames at ~50/s: half the rate
+    EXPECT_EQ(code_of(c->request("heartbeat")), 200) << i;
+    std::this_thread::sleep_for(20ms);
+  }
+  for (int round = 0; round < 3; ++round) {  // 3 bursts past the limit, each then forgiven
+    for (int i = 0; i < 14; ++i)
+      c->send(R"({"seq":"b)" + std::to_string(i) + R"(","cmd":"heartbeat","data":{}})");
+    int limited = 0;
+    for (int i = 0; i < 14; ++i) {
+      auto frame = c->next_frame();
+      ASSERT_TRUE(frame);
+      limited += json::parse(*frame)["response"]["code"] == 1011;
+    }
+    EXPECT_GE(limited, 1);
+    EXPECT_LE(limited, 4);
+    std::this_thread::sleep_for(200ms);  // the bucket refills: strikes forgiven
+  }
+  EXPECT_FALSE(c->closed());
+  EXPECT_EQ(code_of(c->request("heartbeat")), 200);
 }
 
 TEST_F(Limits, OversizeFrameClosesWith1009) {

@@ -20,6 +20,7 @@ class NodeFixture : public ::testing::Test {
     c.app_ids = {101, 102, 103, 104};
     c.log_level = "warn";
     c.shutdown_grace = 2;
+    c.frame_rate = 0;  // tests pipeline bursts of frames; Limits.FrameRate* turn it on
     if (tweak) tweak(c);
     node_ = std::make_unique<node_runtime>(c, extra_behaviours_);
     std::string error;
