@@ -87,6 +87,8 @@ node_runtime::node_runtime(node_config config, std::vector<behaviour_spec> extra
   gateway_.reset(new gateway_context{*system_, node_, fetch_registry(*system_, node_), config_,
                                      stats_, closes_, *pings_, remote,
                                      cluster_ ? &cluster_->stats() : nullptr});
+  gateway_->addresses.configure(config_->max_anonymous_per_address,
+                                config_->upgrades_per_address_per_second);
   auto router = std::make_shared<http_router>(config_->api_key);
   add_user_routes(*router, *gateway_);
   add_group_routes(*router, *gateway_);

@@ -1,8 +1,16 @@
 # Shared by bench/run.sh and bench/smoke.sh: start and stop a parley node on a free port.
 # start_node ARGS... sets NODE_PID and NODE_PORT; stop_node sends SIGTERM and waits.
-# Benchmarks measure the node, not its per-connection frame rate limit (on by default: 50/s),
-# so it is turned off where the binary has it (a baseline build from before it does not).
-no_frame_limit() { "$1" --help 2>/dev/null | grep -q -- '--frame-rate' && echo --frame-rate 0 || true; }
+# Benchmarks measure the node, not its abuse limits (the per-connection frame rate and the
+# per-address upgrade caps, on by default), so they are turned off where the binary has them
+# (a baseline build from before them does not).
+no_frame_limit() {
+  local help
+  help=$("$1" --help 2>/dev/null || true)
+  if grep -q -- '--frame-rate' <<<"$help"; then echo --frame-rate 0; fi
+  if grep -q -- '--max-anonymous-per-address' <<<"$help"; then
+    echo --max-anonymous-per-address 0 --upgrades-per-address-per-second 0
+  fi
+}
 
 start_node() {
   local log

@@ -2,6 +2,7 @@
 #include "config/node_config.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -20,6 +21,11 @@ json to_json(const node_config& c) {
       {"listen", c.listen_host + ":" + std::to_string(c.listen_port)},
       {"auth_secret", c.auth_secret},
       {"api_key", c.api_key},
+      {"auth_secret_file", c.auth_secret_file},
+      {"api_key_file", c.api_key_file},
+      {"cluster_secret_file", c.cluster_secret_file},
+      {"insecure", c.insecure},
+      {"allowed_hosts", c.allowed_hosts},
       {"max_connections", c.max_connections},
       {"heartbeat_timeout", c.heartbeat_timeout},
       {"login_timeout", c.login_timeout},
@@ -38,6 +44,9 @@ json to_json(const node_config& c) {
       {"dedup_max_per_sender", c.dedup_max_per_sender},
       {"dedup_max_bytes", c.dedup_max_bytes},
       {"max_message_bytes", c.max_message_bytes},
+      {"max_anonymous_per_address", c.max_anonymous_per_address},
+      {"upgrades_per_address_per_second", c.upgrades_per_address_per_second},
+      {"max_connections_per_user", c.max_connections_per_user},
       {"max_groups_per_user", c.max_groups_per_user},
       {"max_groups_per_app", c.max_groups_per_app},
       {"behaviour_max_restarts", c.behaviour_max_restarts},
@@ -79,6 +88,37 @@ bool parse_listen(const std::string& text, std::string& host, uint16_t& port) {
   return true;
 }
 
+// 127.0.0.0/8, ::1 and localhost (brackets and case ignored).
+bool is_loopback_host(std::string_view host) {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return host == "::1" || host.rfind("127.", 0) == 0 || iequals(host, "localhost");
+}
+
+// The secret from `file` (one trailing newline dropped) into `secret`; false with `error`.
+bool read_secret_file(const std::string& key, const std::string& file, std::string& secret,
+                      std::string& error) {
+  if (file.empty()) return true;
+  if (!secret.empty()) {
+    error = key + " and " + key + "_file are both set: give the secret one way";
+    return false;
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    error = key + "_file: cannot read " + file;
+    return false;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  secret = text.str();
+  if (!secret.empty() && secret.back() == '\n') secret.pop_back();
+  if (!secret.empty() && secret.back() == '\r') secret.pop_back();
+  if (secret.empty()) {
+    error = key + "_file: " + file + " is empty";
+    return false;
+  }
+  return true;
+}
+
 template <class T>
 bool read_uint(const json& j, const char* key, T& out, uint64_t min, uint64_t max,
                std::string& error) {
@@ -113,6 +153,11 @@ config_result from_json(const json& j) {
     return r;
   }
   c.auth_secret = j.at("auth_secret").get<std::string>();
+  c.auth_secret_file = j.at("auth_secret_file").get<std::string>();
+  c.api_key_file = j.at("api_key_file").get<std::string>();
+  c.cluster_secret_file = j.at("cluster_secret_file").get<std::string>();
+  c.insecure = j.at("insecure").get<bool>();
+  c.allowed_hosts = j.at("allowed_hosts").get<std::vector<std::string>>();
   c.api_key = j.at("api_key").get<std::string>();
   const uint64_t big = 1ull << 31;
   if (!read_uint(j, "max_connections", c.max_connections, 1, 10'000'000, e) ||
@@ -133,6 +178,9 @@ config_result from_json(const json& j) {
       !read_uint(j, "dedup_max_per_sender", c.dedup_max_per_sender, 1, 1'000'000, e) ||
       !read_uint(j, "dedup_max_bytes", c.dedup_max_bytes, 4096, 0xFFFFFFFFull, e) ||
       !read_uint(j, "max_message_bytes", c.max_message_bytes, 16, 16u << 20, e) ||
+      !read_uint(j, "max_connections_per_user", c.max_connections_per_user, 1, 1'000'000, e) ||
+      !read_uint(j, "max_anonymous_per_address", c.max_anonymous_per_address, 0, 10'000'000, e) ||
+      !read_uint(j, "upgrades_per_address_per_second", c.upgrades_per_address_per_second, 0, 65535, e) ||
       !read_uint(j, "max_groups_per_user", c.max_groups_per_user, 1, 1'000'000, e) ||
       !read_uint(j, "max_groups_per_app", c.max_groups_per_app, 1, 100'000'000, e) ||
       !read_uint(j, "behaviour_max_restarts", c.behaviour_max_restarts, 0, 1000, e) ||
@@ -203,6 +251,19 @@ config_result from_json(const json& j) {
         return r;
       }
   }
+  if (!read_secret_file("auth_secret", c.auth_secret_file, c.auth_secret, e) ||
+      !read_secret_file("api_key", c.api_key_file, c.api_key, e) ||
+      !read_secret_file("cluster_secret", c.cluster_secret_file, c.cluster_secret, e))
+    return r;
+  if (!is_loopback_host(c.listen_host) && c.auth_secret.empty() && c.api_key.empty() &&
+      !c.insecure) {
+    e = "listen " + c.listen_host + ":" + std::to_string(c.listen_port) +
+        " is not a loopback address and neither auth_secret nor api_key is set: anyone who "
+        "reaches the port could log in as anyone and drive the HTTP API. Set auth_secret and "
+        "api_key (or their _file keys, or PARLEY_AUTH_SECRET / PARLEY_API_KEY), listen on "
+        "127.0.0.1, or pass --insecure to run open anyway";
+    return r;
+  }
   if (c.clustered()) {
     if (c.grpc_listen.empty()) {
       e = "a cluster node (redis set) needs grpc_listen HOST:PORT for its peers";
@@ -215,9 +276,7 @@ config_result from_json(const json& j) {
     std::string host;
     uint16_t port = 0;
     parse_listen(c.grpc_listen, host, port);
-    bool loopback = host == "127.0.0.1" || host == "localhost" || host == "::1" ||
-                    host.rfind("127.", 0) == 0;
-    if (!loopback && c.cluster_secret.empty()) {
+    if (!is_loopback_host(host) && c.cluster_secret.empty()) {
       e = "grpc_listen " + c.grpc_listen + " is not a loopback address: set cluster_secret "
           "(peers must present it), or listen for gRPC on 127.0.0.1";
       return r;
@@ -328,6 +387,24 @@ bool node_config::serves_app(uint32_t app_id) const {
   return std::find(app_ids.begin(), app_ids.end(), app_id) != app_ids.end();
 }
 
+bool node_config::host_allowed(std::string_view host) const {
+  if (host.empty()) return true;  // HTTP/1.0; browsers (the rebinding vector) always send one
+  // Drop the port: "[::1]:8080" -> "[::1]", "name:8080" -> "name".
+  if (host.front() == '[') {
+    auto close = host.find(']');
+    if (close != std::string_view::npos) host = host.substr(0, close + 1);
+  } else if (auto colon = host.rfind(':'); colon != std::string_view::npos) {
+    host = host.substr(0, colon);
+  }
+  if (!allowed_hosts.empty())
+    return std::any_of(allowed_hosts.begin(), allowed_hosts.end(),
+                       [&](const std::string& name) { return iequals(name, host); });
+  if (!is_loopback_host(listen_host)) return true;
+  if (is_loopback_host(host) && host.rfind("127.", 0) == 0)  // a literal 127.x address only
+    return host.find_first_not_of("0123456789.") == std::string_view::npos;
+  return is_loopback_host(host);
+}
+
 bool node_config::origin_allowed(const std::string& origin) const {
   if (allowed_origins.empty()) return true;
   return std::find(allowed_origins.begin(), allowed_origins.end(), origin) !=
@@ -364,8 +441,12 @@ config_result parse_config(const std::vector<std::string>& args) {
     auto eq = flag.find('=');
     std::string name = flag.substr(0, eq);
     std::string value;
+    auto bare_key = key_of_flag(name);
+    bool boolean = merged.contains(bare_key) && merged[bare_key].is_boolean();
     if (eq != std::string::npos) {
       value = flag.substr(eq + 1);
+    } else if (boolean && (i + 1 == args.size() || args[i + 1].rfind("--", 0) == 0)) {
+      value = "true";  // a bare boolean flag: --insecure
     } else if (i + 1 < args.size()) {
       value = args[++i];
     } else {
@@ -398,6 +479,13 @@ config_result parse_config(const std::vector<std::string>& args) {
     }
     if (!merge(merged, file, config_file, r.error)) return r;
   }
+  // The environment, between the file and the flags: secrets kept off the command line.
+  json env = json::object();
+  for (const auto& [var, key] : {std::pair<const char*, const char*>{"PARLEY_AUTH_SECRET", "auth_secret"},
+                                 {"PARLEY_API_KEY", "api_key"},
+                                 {"PARLEY_CLUSTER_SECRET", "cluster_secret"}})
+    if (const char* v = std::getenv(var); v != nullptr && *v != '\0') env[key] = v;
+  if (!merge(merged, env, "environment", r.error)) return r;
   if (!merge(merged, flags, "flags", r.error)) return r;
   return finish(merged);
 }

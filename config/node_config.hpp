@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace parley {
@@ -23,6 +24,19 @@ struct node_config {
   uint16_t listen_port = 8080;
   std::string auth_secret;          // empty: token checks off (a warning is logged)
   std::string api_key;              // empty: HTTP API open
+  // The secrets may come from files instead (one trailing newline dropped), or from the
+  // environment (PARLEY_AUTH_SECRET, PARLEY_API_KEY, PARLEY_CLUSTER_SECRET), so that `ps`
+  // does not show them. One source per secret: a key and its file together are refused.
+  std::string auth_secret_file;
+  std::string api_key_file;
+  std::string cluster_secret_file;
+  // A listen address that is not loopback with neither auth_secret nor api_key refuses to
+  // start, unless insecure is set (as Redis' protected mode can be turned off).
+  bool insecure = false;
+  // Host header names this node answers to (the port is ignored); empty: any name when
+  // listening beyond loopback, loopback names only (localhost, 127.x, [::1]) on loopback --
+  // the defence against DNS rebinding of a node on 127.0.0.1. Others get 403.
+  std::vector<std::string> allowed_hosts;
   uint32_t max_connections = 100000;
   uint32_t heartbeat_timeout = 360;  // seconds without any frame before a close
   uint32_t login_timeout = 60;       // seconds a connection may stay anonymous
@@ -52,6 +66,12 @@ struct node_config {
   // Largest `msg` text a send accepts (1001 above it). A push must fit into every
   // recipient's write queue, so this stays well below write_queue_limit_bytes.
   uint32_t max_message_bytes = 32 * 1024;
+  // Per client address (the socket's peer: behind a proxy, the proxy): WebSocket connections
+  // not yet logged in, and upgrades per second (as many at once); past either the upgrade
+  // gets 429. 0: no cap.
+  uint32_t max_anonymous_per_address = 256;
+  uint32_t upgrades_per_address_per_second = 100;
+  uint32_t max_connections_per_user = 32;  // per node; a login past it is answered 1009
   uint32_t max_groups_per_user = 256;    // groups one user may be in (1006 past it)
   uint32_t max_groups_per_app = 100000;  // groups with members per appID (1006 past it)
   // Supervision: a crashed behaviour actor is restarted at most behaviour_max_restarts times
@@ -102,6 +122,7 @@ struct node_config {
   bool auth_enabled() const { return !auth_secret.empty(); }
   bool serves_app(uint32_t app_id) const;
   bool origin_allowed(const std::string& origin) const;
+  bool host_allowed(std::string_view host_header) const;
 };
 
 // The result of reading the command line: a config, or a message for the user.

@@ -5,6 +5,7 @@
 
 #include <caf/all.hpp>
 
+#include "gateway/address_limits.hpp"
 #include "actors/messages.hpp"
 #include "actors/node/node_interface.hpp"
 #include "actors/routing/remote.hpp"
@@ -32,6 +33,8 @@ struct gateway_context {
   // Warnings a remote peer can repeat at will (refused upgrades, slow readers), limited per
   // remote address.
   log::throttle warnings{};
+  // Anonymous connections and upgrades per second, per client address (address_limits.hpp).
+  address_limits addresses{};
 };
 
 }  // namespace parley

@@ -27,7 +27,8 @@ http_session::http_session(connection_socket&& socket, gateway_context& ctx,
     : stream_(std::move(socket)), ctx_(ctx), router_(std::move(router)) {
   beast::error_code ec;
   auto ep = stream_.socket().remote_endpoint(ec);
-  remote_ = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
+  address_ = ec ? "?" : ep.address().to_string();
+  remote_ = ec ? "?" : address_ + ":" + std::to_string(ep.port());
 }
 
 void http_session::run() {
@@ -55,6 +56,13 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   method_ = std::string(req.method_string());
   target_ = std::string(req.target());
   started_ = std::chrono::steady_clock::now();
+  origin_ = std::string(req[http::field::origin]);
+  if (!ctx_.config->host_allowed(req[http::field::host])) {
+    ctx_.stats.hosts_refused_total.fetch_add(1, std::memory_order_relaxed);
+    warn_throttled(ctx_.warnings, log::http(), remote_, "request refused remote={} host={}",
+                   remote_, log::safe(std::string(req[http::field::host]), 128));
+    return reply(json_reply(403, "host not allowed (allowed_hosts)", nullptr, 403), false);
+  }
   if (beast::websocket::is_upgrade(req)) return upgrade(std::move(req));
   bool keep_alive = req.keep_alive();
   router_->handle(req, remote_, [self = shared_from_this(), keep_alive](api_response res) {
@@ -93,9 +101,21 @@ void http_session::upgrade(request&& req) {
       return reply(json_reply(1003, "invalid token", nullptr, 403), false);
     }
   }
+  // The per-address caps (anonymous connections, upgrades per second): 429.
+  auto admitted = ctx_.addresses.admit(address_, std::chrono::steady_clock::now());
+  if (admitted != address_limits::verdict::admit) {
+    ctx_.stats.upgrades_throttled_total.fetch_add(1, std::memory_order_relaxed);
+    bool anonymous = admitted == address_limits::verdict::too_many_anonymous;
+    warn_throttled(ctx_.warnings, log::gateway(), remote_, "upgrade refused remote={} reason={}",
+                   remote_, anonymous ? "max_anonymous_per_address" : "upgrades_per_address_per_second");
+    return reply(json_reply(429, anonymous ? "too many connections not logged in from this address"
+                                           : "too many upgrades per second from this address",
+                            nullptr, 429), false);
+  }
   // Reserve a slot first, so concurrent upgrades cannot pass the limit together.
   if (ctx_.stats.connections.fetch_add(1) >= static_cast<int64_t>(cfg.max_connections)) {
     ctx_.stats.connections.fetch_sub(1);
+    ctx_.addresses.settled(address_);
     ctx_.stats.upgrades_rejected_total.fetch_add(1, std::memory_order_relaxed);
     warn_throttled(ctx_.warnings, log::gateway(), remote_,
                    "upgrade refused remote={} reason=max_connections ({})", remote_,
@@ -103,7 +123,8 @@ void http_session::upgrade(request&& req) {
     return reply(json_reply(503, "server full", nullptr, 503), false);
   }
   stream_.expires_never();
-  auto session = std::make_shared<websocket_session>(stream_.release_socket(), ctx_, remote_);
+  auto session = std::make_shared<websocket_session>(stream_.release_socket(), ctx_, remote_,
+                                                     address_);
   session->run(std::move(req), pre_app, std::move(pre_user));
 }
 
@@ -115,7 +136,15 @@ void http_session::reply(api_response res, bool keep_alive) {
   auto msg = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(res.status), 11);
   msg->set(http::field::server, "parley");
   msg->set(http::field::content_type, res.content_type);
-  msg->set(http::field::access_control_allow_origin, "*");
+  // CORS: any origin while the API is open; with an API key only the configured origins (a
+  // browser page elsewhere must not drive the API with a key it was given).
+  const auto& cfg = *ctx_.config;
+  if (cfg.api_key.empty()) {
+    msg->set(http::field::access_control_allow_origin, "*");
+  } else if (!origin_.empty() && !cfg.allowed_origins.empty() && cfg.origin_allowed(origin_)) {
+    msg->set(http::field::access_control_allow_origin, origin_);
+    msg->set(http::field::vary, "Origin");
+  }
   msg->set(http::field::access_control_allow_methods, "GET, POST, OPTIONS");
   msg->set(http::field::access_control_allow_headers, "Authorization, Content-Type");
   msg->set(http::field::access_control_max_age, "600");

@@ -48,6 +48,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   // the request being answered, for the log line
   std::string method_;
   std::string target_;
+  std::string origin_;
+  std::string address_;  // the peer's IP, for the per-address caps  // the request's Origin header, for CORS
   std::chrono::steady_clock::time_point started_;
 };
 

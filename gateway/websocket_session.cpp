@@ -36,10 +36,15 @@ close_reason reason_of(const beast::error_code& ec) {
 }  // namespace
 
 websocket_session::websocket_session(connection_socket&& socket, gateway_context& ctx,
-                                     std::string remote)
-    : ws_(std::move(socket)), ctx_(ctx), remote_(std::move(remote)) {}
+                                     std::string remote, std::string address)
+    : ws_(std::move(socket)), ctx_(ctx), remote_(std::move(remote)), address_(std::move(address)) {}
+
+void websocket_session::logged_in() {
+  if (anonymous_.exchange(false)) ctx_.addresses.settled(address_);
+}
 
 websocket_session::~websocket_session() {
+  if (anonymous_.exchange(false)) ctx_.addresses.settled(address_);
   ctx_.pings.remove(*this);
   ctx_.stats.connections.fetch_sub(1);
 }

@@ -24,6 +24,8 @@
 // slot is reserved before the upgrade, so max_connections is never passed).
 #pragma once
 
+#include <atomic>
+
 #include <list>
 #include <memory>
 #include <string>
@@ -50,7 +52,7 @@ class websocket_session : public connection_sink,
   using request = boost::beast::http::request<boost::beast::http::string_body>;
 
   websocket_session(connection_socket&& socket, gateway_context& ctx,
-                    std::string remote);
+                    std::string remote, std::string address);
   ~websocket_session() override;
 
   // Completes the upgrade of `req`; `pre_app`/`pre_user` name a user whose token on the
@@ -61,6 +63,7 @@ class websocket_session : public connection_sink,
   void send(frame_ptr frame) override;
   void frame_done() override;
   void close(close_reason reason) override;
+  void logged_in() override;
   std::shared_ptr<keepalive::member> pin() override { return weak_from_this().lock(); }
   void quiet() override;
 
@@ -95,6 +98,8 @@ class websocket_session : public connection_sink,
   char first_byte_ = 0;               // where an idle connection waits for its next frame
   gateway_context& ctx_;
   std::string remote_;
+  std::string address_;                // the peer's IP (address_limits)
+  std::atomic<bool> anonymous_{true};  // counted as not logged in for address_ until login
   std::string conn_id_;
   std::chrono::steady_clock::time_point opened_ = std::chrono::steady_clock::now();
   caf::actor connection_;

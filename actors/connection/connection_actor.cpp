@@ -49,6 +49,7 @@ void apply_result(self_ptr self, const protocol::request& req, command_result& r
   auto& st = self->state;
   if (result.login) {
     st.login = std::move(result.login);
+    st.setup.sink->logged_in();
     st.setup.stats->logins_total.fetch_add(1, std::memory_order_relaxed);
     log::conn()->info("login conn={} app={} user={}", st.setup.conn_id, st.login->app_id,
                       log::safe(st.login->user_id));

@@ -29,6 +29,9 @@ class connection_sink {
 
   // Starts a close handshake with close_code(reason). Idempotent.
   virtual void close(close_reason reason) = 0;
+
+  // The connection logged in (it no longer counts as anonymous for its address).
+  virtual void logged_in() {}
 };
 
 }  // namespace parley

@@ -43,6 +43,8 @@ class rate_limiter {
   }
 
   uint32_t strikes() const { return strikes_; }
+  // True when the bucket has refilled completely by `now` (or there is no limit).
+  bool full(clock::time_point now) const { return interval_ns_ == 0 || tat_ns_ <= ns(now); }
 
  private:
   static int64_t ns(clock::time_point t) {

@@ -377,7 +377,11 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
       [=](login_atom, uint32_t app_id, const std::string& user_id, const caf::actor& conn,
           const sink_ptr& sink) -> caf::result<caf::actor> {
         auto& st = self->state;
-        bool first_here = !st.users.count(scoped_key(app_id, user_id));
+        auto existing = st.users.find(scoped_key(app_id, user_id));
+        bool first_here = existing == st.users.end();
+        // The per-user cap: refused with an invalid handle (the login behaviour says why).
+        if (!first_here && existing->second.sinks->size() >= st.setup.config->max_connections_per_user)
+          return caf::actor{};
         auto& user = user_for_login(self, app_id, user_id);
         // Deliverable from now on, before the login is answered (see user_sinks.hpp).
         user.sinks->add(sink);

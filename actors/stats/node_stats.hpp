@@ -57,6 +57,8 @@ struct node_stats {
   counter pushes_dropped_total{0};    // push frames for a socket that was closing
   counter bad_requests_total{0};      // frames answered with 1001/1010
   counter rate_limited_total{0};      // frames answered with 1011 (frame rate limit)
+  counter upgrades_throttled_total{0}; // upgrades answered 429 (per-address caps)
+  counter hosts_refused_total{0};     // HTTP requests refused for their Host header (403)
   counter http_requests_total{0};
   counter behaviour_restarts_total{0};  // behaviour actors restarted after a crash
 

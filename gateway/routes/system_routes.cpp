@@ -129,6 +129,8 @@ std::string prometheus_text(const node_stats& s, const cluster::cluster_stats* c
   metric(out, "parley_connection_pushes_delivered_total", "counter", "Pushes handed to a connection's socket.", load(s.pushes_delivered_total));
   metric(out, "parley_gateway_pushes_dropped_total", "counter", "Frames dropped because their socket was closing.", load(s.pushes_dropped_total));
   metric(out, "parley_connection_bad_requests_total", "counter", "Frames answered with 1001 or 1010.", load(s.bad_requests_total));
+  metric(out, "parley_gateway_upgrades_throttled_total", "counter", "Upgrades refused with 429 by the per-address caps (anonymous connections, upgrades per second).", load(s.upgrades_throttled_total));
+  metric(out, "parley_http_hosts_refused_total", "counter", "HTTP requests and upgrades refused with 403 for a Host header outside allowed_hosts.", load(s.hosts_refused_total));
   metric(out, "parley_connection_rate_limited_total", "counter", "Frames refused with 1011 by the per-connection frame rate limit.", load(s.rate_limited_total));
   metric(out, "parley_connection_logins_total", "counter", "Successful logins.", load(s.logins_total));
   metric(out, "parley_connection_login_failures_total", "counter", "Refused logins.", load(s.login_failures_total));

@@ -1,6 +1,7 @@
 #include "config/node_config.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -135,6 +136,70 @@ TEST(NodeConfig, ClusterKeysAreCheckedAtStart) {
                             "0.0.0.0:9091", "--cluster-secret", "s"}).config);
   auto ttl = parse_config({"--node-ttl-ms", "4000", "--node-refresh-ms", "3000"});
   EXPECT_NE(ttl.error.find("half"), std::string::npos);
+}
+
+// Safe defaults (security issue): an exposed port needs auth_secret or api_key, unless
+// --insecure says the operator means it.
+TEST(NodeConfig, AnExposedPortWithoutSecretsRefusesToStart) {
+  auto open = parse_config({"--listen", "0.0.0.0:9000"});
+  EXPECT_FALSE(open.config);
+  EXPECT_NE(open.error.find("auth_secret"), std::string::npos) << open.error;
+  EXPECT_NE(open.error.find("--insecure"), std::string::npos) << open.error;
+  EXPECT_FALSE(parse_config({"--listen", "192.168.1.5:9000"}).config);
+  EXPECT_TRUE(parse_config({"--listen", "0.0.0.0:9000", "--insecure"}).config);  // bare flag
+  EXPECT_TRUE(parse_config({"--listen", "0.0.0.0:9000", "--insecure", "true"}).config);
+  EXPECT_TRUE(parse_config({"--listen", "0.0.0.0:9000", "--api-key", "k"}).config);
+  EXPECT_TRUE(parse_config({"--listen", "0.0.0.0:9000", "--auth-secret", "s"}).config);
+  for (const char* loopback : {"127.0.0.1:9000", "localhost:9000", "127.0.0.2:1", "[::1]:9000"})
+    EXPECT_TRUE(parse_config({"--listen", loopback}).config) << loopback;
+}
+
+// Secrets need not be on the command line, where `ps` shows them: a file or the environment.
+TEST(NodeConfig, SecretsComeFromFilesOrTheEnvironment) {
+  auto dir = ::testing::TempDir();
+  auto path = dir + "/parley-secret-test";
+  {
+    std::ofstream f(path);
+    f << "from-file\n";  // one trailing newline is not part of the secret
+  }
+  auto r = parse_config({"--auth-secret-file", path, "--api-key-file", path,
+                         "--cluster-secret-file", path});
+  ASSERT_TRUE(r.config) << r.error;
+  EXPECT_EQ(r.config->auth_secret, "from-file");
+  EXPECT_EQ(r.config->api_key, "from-file");
+  EXPECT_EQ(r.config->cluster_secret, "from-file");
+  auto missing = parse_config({"--api-key-file", dir + "/no-such-file"});
+  EXPECT_FALSE(missing.config);
+  EXPECT_NE(missing.error.find("api_key_file"), std::string::npos);
+  auto both = parse_config({"--api-key", "x", "--api-key-file", path});
+  EXPECT_FALSE(both.config);  // two sources for one secret: say which, do not guess
+  ::setenv("PARLEY_API_KEY", "from-env", 1);
+  ::setenv("PARLEY_AUTH_SECRET", "env-secret", 1);
+  auto env = parse_config({});
+  ::unsetenv("PARLEY_API_KEY");
+  ::unsetenv("PARLEY_AUTH_SECRET");
+  ASSERT_TRUE(env.config) << env.error;
+  EXPECT_EQ(env.config->api_key, "from-env");
+  EXPECT_EQ(env.config->auth_secret, "env-secret");
+  std::remove(path.c_str());
+}
+
+// The Host header check against DNS rebinding: a node on loopback answers only to loopback
+// names unless allowed_hosts names more; an exposed node answers to any unless it is set.
+TEST(NodeConfig, HostNamesAreCheckedAgainstTheListenAddress) {
+  node_config loop;
+  for (const char* h : {"127.0.0.1:8080", "localhost", "LOCALHOST:1", "[::1]:8080", "127.0.0.2", ""})
+    EXPECT_TRUE(loop.host_allowed(h)) << h;
+  for (const char* h : {"evil.example", "evil.example:8080", "127.0.0.1.evil.example", "localhost.evil"})
+    EXPECT_FALSE(loop.host_allowed(h)) << h;
+  node_config named = loop;
+  named.allowed_hosts = {"chat.example.com"};
+  EXPECT_TRUE(named.host_allowed("chat.example.com:443"));
+  EXPECT_TRUE(named.host_allowed("Chat.Example.com"));
+  EXPECT_FALSE(named.host_allowed("evil.example"));
+  node_config exposed;
+  exposed.listen_host = "0.0.0.0";
+  EXPECT_TRUE(exposed.host_allowed("anything.example"));
 }
 
 }  // namespace

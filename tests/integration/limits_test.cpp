@@ -120,6 +120,105 @@ TEST_F(Limits, FrameRateWithinTheLimitIsNeverRefused) {
   EXPECT_EQ(code_of(c->request("heartbeat")), 200);
 }
 
+// DNS rebinding: a page on evil.example whose name resolves to 127.0.0.1 reaches a node on
+// loopback with its own Host header; the node answers only to its names.
+TEST_F(Limits, HostsOutsideTheAllowedNamesGet403) {
+  start();
+  EXPECT_EQ(http_call(port(), "GET", "/system/state").status, 200u);  // Host: 127.0.0.1
+  EXPECT_EQ(http_call(port(), "GET", "/system/state", "", "", {"Host: localhost:1"}).status, 200u);
+  auto rebound = http_call(port(), "GET", "/user/list?appID=101", "", "", {"Host: evil.example"});
+  EXPECT_EQ(rebound.status, 403u);
+  EXPECT_EQ(http_call(port(), "GET", "/", "", "", {"Host: evil.example:8080"}).status, 403u);
+  EXPECT_EQ(stats().hosts_refused_total.load(), 2u);
+  // A named node answers to its names only.
+  node_.reset();
+  start([](node_config& c) { c.allowed_hosts = {"chat.example.com"}; });
+  EXPECT_EQ(http_call(port(), "GET", "/system/state", "", "", {"Host: chat.example.com"}).status, 200u);
+  EXPECT_EQ(http_call(port(), "GET", "/system/state").status, 403u);
+}
+
+// CORS: "*" while the API is open; with an API key only the configured origins.
+TEST_F(Limits, CorsOpensTheApiToAnyOriginOnlyWhileItHasNoKey) {
+  start();
+  auto open = http_call(port(), "GET", "/system/state", "", "", {"Origin: http://a.example"});
+  EXPECT_EQ(open.headers["access-control-allow-origin"], "*");
+  node_.reset();
+  start([](node_config& c) {
+    c.api_key = "k";
+    c.allowed_origins = {"http://good.example"};
+  });
+  auto good = http_call(port(), "GET", "/system/state", "", "",
+                        {"Origin: http://good.example", "Authorization: Bearer k"});
+  EXPECT_EQ(good.headers["access-control-allow-origin"], "http://good.example");
+  auto bad = http_call(port(), "GET", "/system/state", "", "",
+                       {"Origin: http://evil.example", "Authorization: Bearer k"});
+  EXPECT_EQ(bad.headers.count("access-control-allow-origin"), 0u);
+  node_.reset();
+  start([](node_config& c) { c.api_key = "k"; });  // a key and no origins: no cross-origin use
+  auto none = http_call(port(), "GET", "/system/state", "", "", {"Origin: http://a.example"});
+  EXPECT_EQ(none.headers.count("access-control-allow-origin"), 0u);
+}
+
+TEST_F(Limits, PerAddressAnonymousConnectionsAreCapped) {
+  start([](node_config& c) { c.max_anonymous_per_address = 3; });
+  std::vector<std::unique_ptr<ws_client>> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(std::make_unique<ws_client>());
+    ASSERT_TRUE(held.back()->connect(port(), "/acc", nullptr, "127.0.0.2"));
+  }
+  ws_client fourth;
+  unsigned status = 0;
+  EXPECT_FALSE(fourth.connect(port(), "/acc", &status, "127.0.0.2"));
+  EXPECT_EQ(status, 429u);
+  ws_client elsewhere;  // another address is not affected
+  EXPECT_TRUE(elsewhere.connect(port(), "/acc", &status, "127.0.0.3"));
+  EXPECT_EQ(code_of(held[0]->login(101, "ann")), 200);  // logged in: no longer anonymous
+  ws_client fifth;
+  EXPECT_TRUE(fifth.connect(port(), "/acc", &status, "127.0.0.2"));
+  held[1]->close();  // closed: its place is free again
+  EXPECT_TRUE(eventually([&] {
+    ws_client sixth;
+    return sixth.connect(port(), "/acc", nullptr, "127.0.0.2");
+  }));
+  EXPECT_GE(stats().upgrades_throttled_total.load(), 1u);
+}
+
+TEST_F(Limits, PerAddressUpgradeStormIsThrottledAndTheNodeStaysResponsive) {
+  start([](node_config& c) { c.upgrades_per_address_per_second = 10; });
+  int admitted = 0, throttled = 0;
+  auto began = std::chrono::steady_clock::now();
+  for (int i = 0; i < 200; ++i) {
+    ws_client c;
+    unsigned status = 0;
+    if (c.connect(port(), "/acc", &status, "127.0.0.4"))
+      ++admitted;
+    else
+      throttled += status == 429;
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  EXPECT_GE(admitted, 10);
+  EXPECT_LE(admitted, 10 + static_cast<int>(10 * seconds) + 1);  // the burst, then 10/s
+  EXPECT_EQ(admitted + throttled, 200);
+  ws_client calm;  // another address logs in at once
+  ASSERT_TRUE(calm.connect(port(), "/acc", nullptr, "127.0.0.5"));
+  EXPECT_EQ(code_of(calm.login(101, "calm")), 200);
+}
+
+TEST_F(Limits, ConnectionsPerUserAreCapped) {
+  start([](node_config& c) { c.max_connections_per_user = 2; });
+  auto phone = user(101, "dana");
+  auto laptop = user(101, "dana");
+  auto third = connect();
+  auto refused = third->login(101, "dana");
+  EXPECT_EQ(code_of(refused), 1009);
+  EXPECT_NE(refused["response"]["codeMsg"].get<std::string>().find("max_connections_per_user"),
+            std::string::npos);
+  EXPECT_EQ(code_of(third->login(101, "erin")), 200);  // others are not affected
+  phone->close();
+  auto fourth = connect();
+  EXPECT_TRUE(eventually([&] { return code_of(fourth->login(101, "dana")) == 200; }));
+}
+
 TEST_F(Limits, OversizeFrameClosesWith1009) {
   start([](node_config& c) { c.max_frame_bytes = 1024; });
   auto c = user(101, "big");

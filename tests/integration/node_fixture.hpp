@@ -21,6 +21,8 @@ class NodeFixture : public ::testing::Test {
     c.log_level = "warn";
     c.shutdown_grace = 2;
     c.frame_rate = 0;  // tests pipeline bursts of frames; Limits.FrameRate* turn it on
+    c.max_anonymous_per_address = 0;  // and open many sockets at once; Limits.PerAddress*
+    c.upgrades_per_address_per_second = 0;
     if (tweak) tweak(c);
     node_ = std::make_unique<node_runtime>(c, extra_behaviours_);
     std::string error;

@@ -48,6 +48,14 @@ TEST(Process, BadFlagsExitTwoWithAMessage) {
   }
 }
 
+// The safe default: an exposed port without auth_secret or api_key does not start at all.
+TEST(Process, AnExposedPortWithoutSecretsRefusesToStart) {
+  auto r = run("--listen 0.0.0.0:0");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("not a loopback address"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--insecure"), std::string::npos) << r.output;
+}
+
 TEST(Process, TokenCommandMintsAVerifiableToken) {
   auto r = run("token --secret s --app 101 --user alice --ttl 60");
   ASSERT_EQ(r.exit_code, 0);

@@ -186,7 +186,13 @@ http_result http_call(uint16_t port, const std::string& method, const std::strin
   beast::flat_buffer buffer;
   http::response<http::string_body> res;
   http::read(stream, buffer, res);
-  return {res.result_int(), res.body()};
+  http_result out{res.result_int(), res.body(), {}};
+  for (const auto& field : res) {
+    std::string name(field.name_string());
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    out.headers[name] = std::string(field.value());
+  }
+  return out;
 }
 
 }  // namespace parley::test

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <thread>
@@ -82,6 +83,7 @@ class ws_client {
 struct http_result {
   unsigned status = 0;
   std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
   json json_body() const { return json::parse(body, nullptr, false); }
 };
 

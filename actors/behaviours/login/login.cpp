@@ -48,6 +48,12 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
     self->request(ctx.node, caf::infinite, login_atom::value, app_id, user_id, c.connection, c.sink)
         .then(
             [=](const caf::actor& user) mutable {
+              if (!user) {
+                rp.deliver(reply_error(result_code::operation_failed,
+                                       "user has " + std::to_string(ctx.config->max_connections_per_user) +
+                                           " connections on this node already (max_connections_per_user)"));
+                return;
+              }
               auto result = reply_ok({{"clientID", c.conn_id}, {"appID", app_id},
                                       {"userID", user_id}});
               result.login = login_info{app_id, user_id, user};
