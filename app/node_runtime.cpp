@@ -78,7 +78,8 @@ node_runtime::node_runtime(node_config config, std::vector<behaviour_spec> extra
   users_ = std::make_shared<user_directory>();
   remote_actor remote;
   if (config_->clustered()) {
-    cluster_ = std::make_unique<cluster::cluster_runtime>(*system_, config_, node_id, stats_);
+    cluster_ = std::make_unique<cluster::cluster_runtime>(*system_, config_, node_id, stats_,
+                                                          cluster_stats_);
     remote = cluster_->remote();
   }
   node_ = system_->spawn(node_actor, node_setup{config_, &stats_, std::move(behaviours), node_id,

@@ -15,6 +15,7 @@
 
 #include "actors/node/node_interface.hpp"
 #include "actors/node/user_directory.hpp"
+#include "actors/stats/cluster_stats.hpp"
 #include "actors/registry/behaviour_registry.hpp"
 #include "actors/stats/node_stats.hpp"
 #include "config/node_config.hpp"
@@ -65,6 +66,10 @@ class node_runtime {
   // read. Declared so that the implicit destruction order agrees.
   std::shared_ptr<const node_config> config_;
   node_stats stats_;
+  // The cluster's counters, here and not in cluster_: actors still count into them while the
+  // actor system tears down, after cluster_ is gone (a clean-clone sanitizer run caught a
+  // heap-use-after-free in one of them when cluster_runtime owned them).
+  cluster::cluster_stats cluster_stats_;
   recent_closes closes_;
   std::unique_ptr<gateway_context> gateway_;  // outlives every session
   std::unique_ptr<keepalive> pings_;          // sessions leave it as they are destroyed

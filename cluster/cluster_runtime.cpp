@@ -30,10 +30,11 @@ int64_t unix_ms() {
 }  // namespace
 
 cluster_runtime::cluster_runtime(caf::actor_system& system, std::shared_ptr<const node_config> config,
-                                 std::string node_id, node_stats& stats)
+                                 std::string node_id, node_stats& stats,
+                                 cluster_stats& counters)
     : system_(system), config_(std::move(config)), node_id_(std::move(node_id)),
       grpc_address_(config_->grpc_advertise.empty() ? config_->grpc_listen : config_->grpc_advertise),
-      node_stats_(stats) {
+      node_stats_(stats), stats_(counters) {
   for (const auto& address : config_->redis) {
     auto [host, port] = split(address);
     shards_.push_back(std::make_shared<redis::client>(ioc_, host, port));

@@ -34,7 +34,7 @@ namespace parley::cluster {
 class cluster_runtime {
  public:
   cluster_runtime(caf::actor_system& system, std::shared_ptr<const node_config> config,
-                  std::string node_id, node_stats& stats);
+                  std::string node_id, node_stats& stats, cluster_stats& counters);
   ~cluster_runtime();
 
   // The node's remote (spawned by the constructor).
@@ -59,7 +59,9 @@ class cluster_runtime {
   std::string grpc_address_;
   node_stats& node_stats_;
   std::shared_ptr<std::atomic<uint16_t>> listen_port_ = std::make_shared<std::atomic<uint16_t>>(0);
-  cluster_stats stats_;
+  // Owned by the node runtime, which keeps it until every actor is gone: peer links and
+  // inbound actors still count into it while the actor system tears down.
+  cluster_stats& stats_;
   boost::asio::io_context ioc_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::thread io_thread_;

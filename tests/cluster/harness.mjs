@@ -90,6 +90,13 @@ export async function startNode({ id, redis, grpcPort = 0, port = 0, args = [] }
   return n;
 }
 
+// The part of a log that says what went wrong: a sanitizer report from its first line (the
+// stack of the bad access and of the free), else the last lines.
+function reportOf(log) {
+  const at = log.search(/==\d+==ERROR|runtime error:/);
+  return at >= 0 ? log.slice(at, at + 8000) : log.slice(-2000);
+}
+
 // Stops `proc`; a process asked to stop with SIGTERM must exit with 0 (a crash, a sanitizer
 // report or a hung shutdown is a failure), one sent SIGKILL just goes.
 function stopProc(proc, signal) {
@@ -97,7 +104,7 @@ function stopProc(proc, signal) {
     const check = () => {
       if (proc.expectKill || proc.exitCode === 0 || proc.signalCode === 'SIGKILL') return resolve();
       reject(new Error(`${proc.spawnargs.slice(0, 2).join(' ')} exited with ${proc.exitCode ?? proc.signalCode}:\n` +
-                       (proc.logText || '').slice(-2000)));
+                       reportOf(proc.logText || '')));
     };
     if (proc.exitCode !== null || proc.signalCode !== null) return check();
     if (signal === 'SIGKILL') proc.expectKill = true;
