@@ -304,6 +304,17 @@ void ask_all(self_ptr self, const std::vector<live_node*>& targets, const peer_r
   }
 }
 
+// Asks each of `targets` `r` and delivers the ids of their answers merged in id order.
+void gather_ids(self_ptr self, const std::vector<live_node*>& targets, const peer_request& r,
+                caf::typed_response_promise<std::vector<std::string>> rp) {
+  ask_all(self, targets, r, [=](std::vector<peer_answer>& answers) mutable {
+    std::vector<std::string> ids;
+    for (auto& a : answers)
+      if (a.ok) ids = routing::merge_ids(std::move(ids), std::move(a.ids));
+    rp.deliver(std::move(ids));
+  });
+}
+
 route_result summed(const std::vector<peer_answer>& answers) {
   route_result r;
   for (const auto& a : answers) {
@@ -502,20 +513,11 @@ impl_actor::behavior_type cluster_actor(self_ptr self, cluster_setup setup) {
       [=](members_atom, const group_key& k) -> caf::result<std::vector<std::string>> {
         auto rp = self->make_response_promise<std::vector<std::string>>();
         lookup(self, keys::of(k), [=](const holders* h) mutable {
-          if (!h) {
-            rp.deliver(std::vector<std::string>{});
-            return;
-          }
           peer_request r;
           r.what = peer_request::kind::members;
           r.app_id = k.app_id;
           r.id = k.name;
-          ask_all(self, live_among(self, *h), r, [=](std::vector<peer_answer>& answers) mutable {
-            std::vector<std::string> ids;
-            for (auto& a : answers)
-              if (a.ok) ids = routing::merge_ids(std::move(ids), std::move(a.ids));
-            rp.deliver(std::move(ids));
-          });
+          gather_ids(self, h ? live_among(self, *h) : std::vector<live_node*>{}, r, rp);
         });
         return rp;
       },
@@ -546,21 +548,11 @@ impl_actor::behavior_type cluster_actor(self_ptr self, cluster_setup setup) {
       [=](user_groups_atom, const user_key& k) -> caf::result<std::vector<std::string>> {
         auto rp = self->make_response_promise<std::vector<std::string>>();
         read_holders(self, keys::of(k), [=](const holders* h) mutable {
-          auto targets = h ? live_among(self, *h) : std::vector<live_node*>{};
-          if (targets.empty()) {
-            rp.deliver(std::vector<std::string>{});
-            return;
-          }
           peer_request r;
           r.what = peer_request::kind::user_groups;
           r.app_id = k.app_id;
           r.id = k.user_id;
-          ask_all(self, targets, r, [=](std::vector<peer_answer>& answers) mutable {
-            std::vector<std::string> ids;
-            for (auto& a : answers)
-              if (a.ok) ids = routing::merge_ids(std::move(ids), std::move(a.ids));
-            rp.deliver(std::move(ids));
-          });
+          gather_ids(self, h ? live_among(self, *h) : std::vector<live_node*>{}, r, rp);
         });
         return rp;
       },

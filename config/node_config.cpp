@@ -400,7 +400,7 @@ bool node_config::host_allowed(std::string_view host) const {
     return std::any_of(allowed_hosts.begin(), allowed_hosts.end(),
                        [&](const std::string& name) { return iequals(name, host); });
   if (!is_loopback_host(listen_host)) return true;
-  if (is_loopback_host(host) && host.rfind("127.", 0) == 0)  // a literal 127.x address only
+  if (host.rfind("127.", 0) == 0)  // a literal 127.x address only, not 127.0.0.1.evil.example
     return host.find_first_not_of("0123456789.") == std::string_view::npos;
   return is_loopback_host(host);
 }

@@ -51,6 +51,17 @@ caf::behavior inbound(caf::stateful_actor<inbound_state>* self, peer_service_set
   self->state.gate = std::move(gate);
   self->state.self = caf::actor_cast<caf::actor>(self);
   using k = peer_request::kind;
+  // Handlers answering request `id` with a list of ids, or as failed.
+  auto ids_answer = [=](uint64_t id) {
+    return [=](std::vector<std::string>& ids) {
+      peer_answer a = counted(0);
+      a.ids = std::move(ids);
+      answer(self->state, id, a);
+    };
+  };
+  auto failed = [=](uint64_t id) {
+    return [=](caf::error&) { answer(self->state, id, peer_answer::failed()); };
+  };
   auto handle = [=](uint64_t id, peer_request& r) {
     auto& st = self->state;
     auto node = setup.node;
@@ -72,13 +83,13 @@ caf::behavior inbound(caf::stateful_actor<inbound_state>* self, peer_service_set
         self->request(node, caf::infinite, local_atom::value, send_group_atom::value, r.app_id,
                       r.id, r.sender, r.frame)
             .then([=](const group_send_result& g) { answer(self->state, id, counted(g.recipients)); },
-                  [=](caf::error&) { answer(self->state, id, peer_answer::failed()); });
+                  failed(id));
         break;
       case k::app:
         self->request(node, caf::infinite, local_atom::value, send_app_atom::value, r.app_id,
                       r.frame, r.sender)
             .then([=](uint32_t n) { answer(self->state, id, counted(n)); },
-                  [=](caf::error&) { answer(self->state, id, peer_answer::failed()); });
+                  failed(id));
         break;
       case k::users:
         self->request(node, caf::infinite, local_atom::value, users_atom::value, r.app_id,
@@ -91,32 +102,20 @@ caf::behavior inbound(caf::stateful_actor<inbound_state>* self, peer_service_set
                   a.next_cursor = std::move(page.next_cursor);
                   answer(self->state, id, a);
                 },
-                [=](caf::error&) { answer(self->state, id, peer_answer::failed()); });
+                failed(id));
         break;
       case k::member:
         self->request(node, caf::infinite, member_atom::value, r.app_id, r.id, r.sender, r.joined)
             .then([=](bool here) { answer(self->state, id, counted(here ? 1 : 0)); },
-                  [=](caf::error&) { answer(self->state, id, peer_answer::failed()); });
+                  failed(id));
         break;
       case k::user_groups:
         self->request(node, caf::infinite, user_groups_atom::value, r.app_id, r.id)
-            .then(
-                [=](std::vector<std::string>& ids) {
-                  peer_answer a = counted(0);
-                  a.ids = std::move(ids);
-                  answer(self->state, id, a);
-                },
-                [=](caf::error&) { answer(self->state, id, peer_answer::failed()); });
+            .then(ids_answer(id), failed(id));
         break;
       case k::members:
         self->request(node, caf::infinite, local_atom::value, members_atom::value, r.app_id, r.id)
-            .then(
-                [=](std::vector<std::string>& ids) {
-                  peer_answer a = counted(0);
-                  a.ids = std::move(ids);
-                  answer(self->state, id, a);
-                },
-                [=](caf::error&) { answer(self->state, id, peer_answer::failed()); });
+            .then(ids_answer(id), failed(id));
         break;
     }
   };

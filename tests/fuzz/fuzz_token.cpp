@@ -1,6 +1,7 @@
 // libFuzzer target: login tokens (actors/auth/token). The input is split into a user id and a
-// token; verify_token must classify any token without crashing, accept only the token
-// sign_token makes for that user and expiry, and accept what sign_token makes.
+// token; verify_token must classify any token without crashing; a token it accepts must stop
+// being valid for another user or with one byte of its MAC changed; and what sign_token makes
+// is valid before its expiry and expired after it.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
