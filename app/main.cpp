@@ -1,5 +1,6 @@
 // parley: runs one node, or `parley token ...` to mint a login token for a backend or test.
 // Exit codes: 0 normal stop (SIGINT/SIGTERM), 1 cannot start (port in use...), 2 bad usage.
+// SIGHUP reloads the TLS certificate and key.
 #include <csignal>
 #include <cstdio>
 #include <ctime>
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);  // reloads the TLS certificate and key
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   auto grace = std::chrono::seconds(parsed.config->shutdown_grace);
   parley::node_runtime node(std::move(*parsed.config));
@@ -66,7 +68,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   int sig = 0;
-  sigwait(&signals, &sig);
+  while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) {
+    std::string reload_error;
+    if (node.reload_tls(reload_error))
+      parley::log::node()->info("SIGHUP: TLS certificate and key reloaded");
+    else
+      parley::log::node()->error("SIGHUP: TLS not reloaded, the old certificate stays: {}",
+                                 reload_error);
+  }
   parley::log::node()->info("signal {}: shutting down", sig);
   node.shutdown(grace);
   parley::log::node()->info("stopped");

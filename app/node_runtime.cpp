@@ -13,6 +13,7 @@
 #include "cluster/cluster_runtime.hpp"
 #include "config/logging.hpp"
 #include "gateway/gateway_context.hpp"
+#include "gateway/tls_credentials.hpp"
 #include "gateway/listener.hpp"
 #include "gateway/routes/routes.hpp"
 
@@ -88,6 +89,10 @@ node_runtime::node_runtime(node_config config, std::vector<behaviour_spec> extra
   gateway_.reset(new gateway_context{*system_, node_, fetch_registry(*system_, node_), config_,
                                      stats_, closes_, *pings_, remote,
                                      cluster_ ? &cluster_->stats() : nullptr});
+  if (config_->tls_enabled()) {
+    tls_ = std::make_unique<tls_credentials>(config_->tls_cert, config_->tls_key);
+    gateway_->tls = tls_.get();
+  }
   gateway_->addresses.configure(config_->max_anonymous_per_address,
                                 config_->upgrades_per_address_per_second);
   auto router = std::make_shared<http_router>(config_->api_key);
@@ -95,9 +100,18 @@ node_runtime::node_runtime(node_config config, std::vector<behaviour_spec> extra
   add_group_routes(*router, *gateway_);
   add_system_routes(*router, *gateway_);
   add_static_files(*router, *gateway_);
+  router_ = router;
   listener_ = std::make_shared<listener>(*ioc_, *gateway_, router);
   log::node()->info("node={} behaviours={} io_threads={} actor_threads={}", node_id,
                     gateway_->registry->size(), config_->io_threads, actor_threads(*config_));
+}
+
+bool node_runtime::reload_tls(std::string& error) {
+  if (!tls_) {
+    error = "TLS is off (no tls_cert/tls_key)";
+    return false;
+  }
+  return tls_->reload(error);
 }
 
 bool node_runtime::start(std::string& error) {
@@ -107,6 +121,7 @@ bool node_runtime::start(std::string& error) {
     error = "listen host '" + config_->listen_host + "' is not an IP address";
     return false;
   }
+  if (tls_ && !tls_->reload(error)) return false;
   if (!listener_->open({address, config_->listen_port}, error)) {
     error = "cannot listen on " + config_->listen_host + ":" + std::to_string(config_->listen_port) + ": " + error;
     return false;
@@ -120,7 +135,8 @@ bool node_runtime::start(std::string& error) {
   if (!config_->auth_enabled())
     log::auth()->warn("no auth_secret configured: logins are not checked (demo mode)");
   if (config_->api_key.empty()) log::auth()->warn("no api_key configured: the HTTP API is open");
-  log::node()->info("listening on {}:{}", config_->listen_host, port_);
+  log::node()->info("listening on {}:{}{}", config_->listen_host, port_,
+                    tls_ ? " (TLS: https and wss)" : "");
   return true;
 }
 

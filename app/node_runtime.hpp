@@ -25,6 +25,8 @@
 namespace parley {
 
 struct gateway_context;
+class http_router;
+class tls_credentials;
 class listener;
 namespace cluster {
 class cluster_runtime;
@@ -51,6 +53,7 @@ class node_runtime {
   caf::actor_system& system() { return *system_; }
   node_handle node() const { return node_; }
   cluster::cluster_runtime* cluster() { return cluster_.get(); }
+  const http_router& router() const { return *router_; }
 
   // Stops accepting, closes every WebSocket with 1001, waits up to `grace` for the close
   // handshakes, then stops I/O and all actors. Idempotent; the destructor calls it.
@@ -58,6 +61,11 @@ class node_runtime {
   // in the constructing thread's thread-local storage and the system's destructor waits for
   // that logger, so tearing down from another thread never returns.
   void shutdown(std::chrono::seconds grace);
+
+  // Reads tls_cert and tls_key again (SIGHUP): new connections get the new certificate, open
+  // ones keep theirs. False with `error` (and the old certificate kept) if they do not load,
+  // or if TLS is off.
+  bool reload_tls(std::string& error);
 
  private:
   // Teardown order (shutdown()): I/O threads joined, keepalive timer gone, actors gone (the
@@ -71,6 +79,7 @@ class node_runtime {
   // heap-use-after-free in one of them when cluster_runtime owned them).
   cluster::cluster_stats cluster_stats_;
   recent_closes closes_;
+  std::unique_ptr<tls_credentials> tls_;      // with tls_cert/tls_key; sessions share contexts
   std::unique_ptr<gateway_context> gateway_;  // outlives every session
   std::unique_ptr<keepalive> pings_;          // sessions leave it as they are destroyed
   std::unique_ptr<boost::asio::io_context> ioc_ = std::make_unique<boost::asio::io_context>();
@@ -79,6 +88,7 @@ class node_runtime {
   node_handle node_;
   std::unique_ptr<cluster::cluster_runtime> cluster_;  // only with node_config::redis
   user_directory_ptr users_;
+  std::shared_ptr<const http_router> router_;
   std::shared_ptr<listener> listener_;
   std::vector<std::thread> threads_;
   uint16_t port_ = 0;

@@ -30,6 +30,11 @@ json to_json(const node_config& c) {
       {"heartbeat_timeout", c.heartbeat_timeout},
       {"login_timeout", c.login_timeout},
       {"handshake_timeout", c.handshake_timeout},
+      {"tls_cert", c.tls_cert},
+      {"tls_key", c.tls_key},
+      {"http_keepalive_timeout", c.http_keepalive_timeout},
+      {"max_http_requests", c.max_http_requests},
+      {"client_send_all", c.client_send_all},
       {"ping_interval", c.ping_interval},
       {"max_frame_bytes", c.max_frame_bytes},
       {"max_http_body_bytes", c.max_http_body_bytes},
@@ -75,6 +80,18 @@ json to_json(const node_config& c) {
       {"peer_queue_bytes", c.peer_queue_bytes},
       {"peer_timeout_ms", c.peer_timeout_ms},
   };
+}
+
+// "101,102" into app ids; false unless every entry is one (1 to 2^31-1).
+bool parse_app_list(const std::string& text, std::vector<uint32_t>& out) {
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    uint32_t id = 0;
+    if (!parse_uint32(item, id) || id == 0 || id >= (1u << 31)) return false;
+    out.push_back(id);
+  }
+  return !out.empty();
 }
 
 // Splits "HOST:PORT"; returns false on anything else.
@@ -159,11 +176,28 @@ config_result from_json(const json& j) {
   c.insecure = j.at("insecure").get<bool>();
   c.allowed_hosts = j.at("allowed_hosts").get<std::vector<std::string>>();
   c.api_key = j.at("api_key").get<std::string>();
+  c.tls_cert = j.at("tls_cert").get<std::string>();
+  c.tls_key = j.at("tls_key").get<std::string>();
+  if (c.tls_cert.empty() != c.tls_key.empty()) {
+    e = "tls_cert and tls_key go together: set both (PEM files) or neither";
+    return r;
+  }
+  c.client_send_all = j.at("client_send_all").get<std::string>();
+  if (c.client_send_all != "auto" && c.client_send_all != "all" && c.client_send_all != "none") {
+    std::vector<uint32_t> apps;
+    if (!parse_app_list(c.client_send_all, apps)) {
+      e = "client_send_all must be auto, all, none or a comma-separated list of app ids, got '" +
+          c.client_send_all + "'";
+      return r;
+    }
+  }
   const uint64_t big = 1ull << 31;
   if (!read_uint(j, "max_connections", c.max_connections, 1, 10'000'000, e) ||
       !read_uint(j, "heartbeat_timeout", c.heartbeat_timeout, 1, 86400, e) ||
       !read_uint(j, "login_timeout", c.login_timeout, 1, 86400, e) ||
       !read_uint(j, "handshake_timeout", c.handshake_timeout, 1, 3600, e) ||
+      !read_uint(j, "http_keepalive_timeout", c.http_keepalive_timeout, 1, 3600, e) ||
+      !read_uint(j, "max_http_requests", c.max_http_requests, 1, 1'000'000, e) ||
       !read_uint(j, "ping_interval", c.ping_interval, 1, 3600, e) ||
       !read_uint(j, "max_frame_bytes", c.max_frame_bytes, 128, 64u << 20, e) ||
       !read_uint(j, "max_http_body_bytes", c.max_http_body_bytes, 128, 64u << 20, e) ||
@@ -488,6 +522,15 @@ config_result parse_config(const std::vector<std::string>& args) {
   if (!merge(merged, env, "environment", r.error)) return r;
   if (!merge(merged, flags, "flags", r.error)) return r;
   return finish(merged);
+}
+
+bool node_config::client_may_send_all(uint32_t app_id) const {
+  if (client_send_all == "auto") return !auth_enabled();
+  if (client_send_all == "all") return true;
+  if (client_send_all == "none") return false;
+  std::vector<uint32_t> apps;
+  parse_app_list(client_send_all, apps);
+  return std::find(apps.begin(), apps.end(), app_id) != apps.end();
 }
 
 std::string config_help() {

@@ -41,6 +41,17 @@ struct node_config {
   uint32_t heartbeat_timeout = 360;  // seconds without any frame before a close
   uint32_t login_timeout = 60;       // seconds a connection may stay anonymous
   uint32_t handshake_timeout = 10;   // seconds for HTTP request + upgrade, and for a close
+  // TLS: both set turns the port into https:// and wss:// (PEM files; reloaded on SIGHUP).
+  std::string tls_cert;
+  std::string tls_key;
+  // HTTP: seconds a keep-alive connection may wait for its next request, and the cap on
+  // requests being answered at once (past it: 503 with Retry-After).
+  uint32_t http_keepalive_timeout = 15;
+  uint32_t max_http_requests = 256;
+  // Which apps' clients may use sendAll (a push to everyone in the app): "auto" (all apps
+  // while auth is off, none once auth_secret is set), "all", "none", or a comma-separated
+  // list of app ids. The HTTP API's /user/sendAll is not affected.
+  std::string client_send_all = "auto";
   uint32_t ping_interval = 30;       // seconds between server WebSocket pings on a quiet socket
   uint32_t max_frame_bytes = 64 * 1024;
   // Lingering close (gateway/lingering_close.hpp): after its close frame the node reads and
@@ -120,6 +131,9 @@ struct node_config {
   bool clustered() const { return !redis.empty(); }
 
   bool auth_enabled() const { return !auth_secret.empty(); }
+  bool tls_enabled() const { return !tls_cert.empty(); }
+  // Whether clients of `app_id` may send to everyone in their app (client_send_all).
+  bool client_may_send_all(uint32_t app_id) const;
   bool serves_app(uint32_t app_id) const;
   bool origin_allowed(const std::string& origin) const;
   bool host_allowed(std::string_view host_header) const;

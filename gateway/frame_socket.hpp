@@ -1,4 +1,4 @@
-// frame_socket: the TCP socket under a session's Beast WebSocket stream.
+// frame_socket: the transport (TCP, or TLS over it) under a session's Beast WebSocket stream.
 //
 // Beast writes one frame per write operation. To put everything queued for a socket on the
 // wire with one syscall, the session frames its messages itself (server frames are unmasked:
@@ -7,7 +7,8 @@
 // through async_write_some. This layer turns every write -- Beast's and the session's -- into
 // one complete net::async_write and runs them strictly one after the other, so bytes of two
 // frames can never interleave on the wire. A session batch first tries write_now (a plain
-// non-blocking send when nothing is in flight) and only sends what is left asynchronously.
+// non-blocking send when nothing is in flight; plain TCP only, as a TLS record cannot be
+// half-sent that way) and only sends what is left asynchronously.
 // (Once Beast starts a close handshake the stream is no longer `is_open()`, and the session
 // stops writing data frames.)
 //
@@ -31,6 +32,7 @@
 
 #include "gateway/connection_socket.hpp"
 #include "gateway/lingering_close.hpp"
+#include "gateway/transport.hpp"
 
 namespace parley {
 
@@ -39,11 +41,13 @@ class frame_socket {
   using socket_type = connection_socket;
   using executor_type = socket_type::executor_type;
 
-  explicit frame_socket(socket_type&& socket) : socket_(std::move(socket)) {}
+  explicit frame_socket(transport&& stream) : stream_(std::move(stream)) {}
 
-  executor_type get_executor() noexcept { return socket_.get_executor(); }
-  socket_type& next_layer() noexcept { return socket_; }
-  const socket_type& next_layer() const noexcept { return socket_; }
+  executor_type get_executor() noexcept { return stream_.get_executor(); }
+  // The TCP socket (Beast's lowest layer: close, teardown).
+  socket_type& next_layer() noexcept { return stream_.socket(); }
+  const socket_type& next_layer() const noexcept { return stream_.socket(); }
+  bool secure() const { return stream_.secure(); }
 
   void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
   void set_linger(linger_limits limits) { linger_ = limits; }
@@ -51,7 +55,7 @@ class frame_socket {
 
   template <class MutableBufferSequence, class ReadHandler>
   void async_read_some(const MutableBufferSequence& buffers, ReadHandler&& handler) {
-    socket_.async_read_some(buffers, std::forward<ReadHandler>(handler));
+    stream_.async_read_some(buffers, std::forward<ReadHandler>(handler));
   }
 
   // Beast's writes: written completely, so Beast never calls again with a remainder.
@@ -59,7 +63,7 @@ class frame_socket {
   void async_write_some(const ConstBufferSequence& buffers, WriteHandler&& handler) {
     auto keep = owner_.lock();
     if (!keep) {  // the session is being destroyed: nobody will read the result
-      boost::asio::post(socket_.get_executor(),
+      boost::asio::post(stream_.get_executor(),
                         [h = std::forward<WriteHandler>(handler)]() mutable {
                           h(boost::asio::error::operation_aborted, std::size_t{0});
                         });
@@ -76,8 +80,8 @@ class frame_socket {
   template <class ConstBufferSequence>
   std::size_t write_now(const ConstBufferSequence& buffers, boost::beast::error_code& ec) {
     ec = {};
-    if (writing_) return 0;
-    auto n = socket_.write_some(buffers, ec);
+    if (writing_ || stream_.secure()) return 0;
+    auto n = stream_.socket().write_some(buffers, ec);
     if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) ec = {};
     return ec ? 0 : n;
   }
@@ -117,7 +121,7 @@ class frame_socket {
     }
     writing_ = true;
     boost::asio::async_write(
-        socket_, buffers,
+        stream_, buffers,
         [this, h = handler_type(std::forward<Handler>(handler))](boost::beast::error_code ec,
                                                                  std::size_t n) mutable {
           // `h` keeps the owner, and so this socket, alive until it has run.
@@ -127,7 +131,7 @@ class frame_socket {
         });
   }
 
-  socket_type socket_;
+  transport stream_;
   std::weak_ptr<void> owner_;
   linger_limits linger_;
   std::unique_ptr<pending_write> pending_;

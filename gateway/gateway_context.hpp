@@ -15,6 +15,7 @@
 #include "config/node_config.hpp"
 #include "gateway/keepalive.hpp"
 #include "gateway/recent_closes.hpp"
+#include "gateway/tls_credentials.hpp"
 
 namespace parley {
 
@@ -35,6 +36,8 @@ struct gateway_context {
   log::throttle warnings{};
   // Anonymous connections and upgrades per second, per client address (address_limits.hpp).
   address_limits addresses{};
+  // The certificate and key when TLS is on (null: plain ws:// and http://).
+  tls_credentials* tls = nullptr;
 };
 
 }  // namespace parley

@@ -19,6 +19,14 @@ void http_router::add(http::verb method, std::string path, route_handler handler
   routes_[std::move(path)].push_back({method, std::move(handler), api});
 }
 
+std::vector<std::pair<http::verb, std::string>> http_router::api_routes() const {
+  std::vector<std::pair<http::verb, std::string>> out;
+  for (const auto& [path, list] : routes_)
+    for (const auto& r : list)
+      if (r.api) out.emplace_back(r.method, path);
+  return out;
+}
+
 namespace {
 
 bool key_matches(const std::string& header, const std::string& key) {

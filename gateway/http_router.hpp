@@ -26,9 +26,13 @@ struct api_request {
 };
 
 struct api_response {
+  api_response() = default;
+  api_response(unsigned s, std::string b, std::string type = "application/json; charset=utf-8")
+      : status(s), body(std::move(b)), content_type(std::move(type)) {}
   unsigned status = 200;
   std::string body;
   std::string content_type = "application/json; charset=utf-8";
+  std::vector<std::pair<std::string, std::string>> headers;  // extra fields (Retry-After)
 };
 
 using responder = std::function<void(api_response)>;
@@ -52,6 +56,9 @@ class http_router {
 
   void handle(const boost::beast::http::request<boost::beast::http::string_body>& req,
               const std::string& remote, responder respond) const;
+
+  // Every route that needs the API key (when one is set), as (method, path).
+  std::vector<std::pair<boost::beast::http::verb, std::string>> api_routes() const;
 
  private:
   struct route {

@@ -22,9 +22,10 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 
-http_session::http_session(connection_socket&& socket, gateway_context& ctx,
+http_session::http_session(transport&& stream, gateway_context& ctx,
                            std::shared_ptr<const http_router> router)
-    : stream_(std::move(socket)), ctx_(ctx), router_(std::move(router)) {
+    : stream_(std::move(stream)), deadline_(stream_.get_executor()), ctx_(ctx),
+      router_(std::move(router)) {
   beast::error_code ec;
   auto ep = stream_.socket().remote_endpoint(ec);
   address_ = ec ? "?" : ep.address().to_string();
@@ -32,25 +33,87 @@ http_session::http_session(connection_socket&& socket, gateway_context& ctx,
 }
 
 void http_session::run() {
-  net::dispatch(stream_.get_executor(),
-                beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    self->expire_after(std::chrono::seconds(self->ctx_.config->handshake_timeout));
+    if (!self->stream_.secure()) {
+      self->phase_ = phase::first_request;
+      return self->do_read();
+    }
+    self->stream_.async_handshake(
+        beast::bind_front_handler(&http_session::on_handshake, self));
+  });
+}
+
+void http_session::expire_after(std::chrono::seconds timeout) {
+  auto generation = ++deadline_generation_;
+  deadline_.expires_after(timeout);
+  deadline_.async_wait([weak = weak_from_this(), generation](beast::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self || generation != self->deadline_generation_) return;
+    self->timed_out_ = true;
+    beast::error_code ignored;
+    self->stream_.socket().close(ignored);  // what is pending fails with operation_aborted
+  });
+}
+
+void http_session::on_handshake(beast::error_code ec) {
+  if (ec) {
+    if (timed_out_) {
+      ctx_.stats.handshake_timeouts_total.fetch_add(1, std::memory_order_relaxed);
+      log::http()->debug("tls handshake timed out remote={}", remote_);
+    } else {
+      ctx_.stats.tls_handshake_failures_total.fetch_add(1, std::memory_order_relaxed);
+      warn_throttled(ctx_.warnings, log::http(), remote_, "tls handshake failed remote={}: {}",
+                     remote_, ec.message());
+    }
+    beast::error_code ignored;
+    stream_.socket().close(ignored);
+    return;
+  }
+  ctx_.stats.tls_handshakes_total.fetch_add(1, std::memory_order_relaxed);
+  phase_ = phase::first_request;
+  do_read();
 }
 
 void http_session::do_read() {
   parser_.emplace();
   parser_->body_limit(ctx_.config->max_http_body_bytes);
   parser_->header_limit(16 * 1024);
-  stream_.expires_after(std::chrono::seconds(ctx_.config->handshake_timeout));
+  // The first request, like the TLS handshake before it, counts from the connection's start
+  // (the deadline armed in run() is still running); later ones from the previous answer.
+  if (phase_ == phase::next_request)
+    expire_after(std::chrono::seconds(ctx_.config->http_keepalive_timeout));
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&http_session::on_read, shared_from_this()));
 }
 
 void http_session::on_read(beast::error_code ec, std::size_t) {
+  if (timed_out_) {
+    // Cut at the deadline: a request begun but not finished (slow-loris), or a first request
+    // that never came, is a handshake timeout; a keep-alive connection that stayed quiet is
+    // an ordinary idle close.
+    bool begun = parser_->got_some() || buffer_.size() > 0;
+    if (phase_ == phase::first_request || begun) {
+      ctx_.stats.handshake_timeouts_total.fetch_add(1, std::memory_order_relaxed);
+      log::http()->debug("request timed out remote={} bytes={}", remote_, buffer_.size());
+    } else {
+      ctx_.stats.http_idle_closed_total.fetch_add(1, std::memory_order_relaxed);
+    }
+    return;
+  }
   if (ec == http::error::body_limit) {
     started_ = std::chrono::steady_clock::now();
     return reply(json_reply(413, "request body too large", nullptr, 413), false);
   }
+  if (ec && ec.category() == beast::http::make_error_code(http::error::bad_target).category() &&
+      ec != http::error::end_of_stream && ec != http::error::partial_message) {
+    started_ = std::chrono::steady_clock::now();  // a request Beast cannot parse: say so
+    return reply(json_reply(400, "bad request: " + ec.message(), nullptr, 400), false);
+  }
   if (ec) return fail(ec, "http read");
+  ++deadline_generation_;  // no deadline while the answer is being made; reply() arms one
+  deadline_.cancel();
+  phase_ = phase::answering;
   auto req = parser_->release();
   ctx_.stats.http_requests_total.fetch_add(1, std::memory_order_relaxed);
   method_ = std::string(req.method_string());
@@ -65,7 +128,19 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   }
   if (beast::websocket::is_upgrade(req)) return upgrade(std::move(req));
   bool keep_alive = req.keep_alive();
+  auto& active = ctx_.stats.http_requests_active;
+  if (active.fetch_add(1) >= static_cast<int64_t>(ctx_.config->max_http_requests)) {
+    active.fetch_sub(1);
+    ctx_.stats.http_requests_refused_total.fetch_add(1, std::memory_order_relaxed);
+    warn_throttled(ctx_.warnings, log::http(), remote_,
+                   "request refused remote={} reason=max_http_requests ({})", remote_,
+                   ctx_.config->max_http_requests);
+    auto busy = json_reply(503, "too many requests being answered (max_http_requests)", nullptr, 503);
+    busy.headers.emplace_back("Retry-After", "1");
+    return reply(std::move(busy), keep_alive);
+  }
   router_->handle(req, remote_, [self = shared_from_this(), keep_alive](api_response res) {
+    self->ctx_.stats.http_requests_active.fetch_sub(1);
     net::post(self->stream_.get_executor(), [self, keep_alive, res = std::move(res)]() mutable {
       self->reply(std::move(res), keep_alive);
     });
@@ -122,9 +197,10 @@ void http_session::upgrade(request&& req) {
                    cfg.max_connections);
     return reply(json_reply(503, "server full", nullptr, 503), false);
   }
-  stream_.expires_never();
-  auto session = std::make_shared<websocket_session>(stream_.release_socket(), ctx_, remote_,
-                                                     address_);
+  ++deadline_generation_;  // the WebSocket session has its own timeouts
+  deadline_.cancel();
+  phase_ = phase::upgraded;
+  auto session = std::make_shared<websocket_session>(std::move(stream_), ctx_, remote_, address_);
   session->run(std::move(req), pre_app, std::move(pre_user));
 }
 
@@ -148,10 +224,11 @@ void http_session::reply(api_response res, bool keep_alive) {
   msg->set(http::field::access_control_allow_methods, "GET, POST, OPTIONS");
   msg->set(http::field::access_control_allow_headers, "Authorization, Content-Type");
   msg->set(http::field::access_control_max_age, "600");
+  for (const auto& [name, value] : res.headers) msg->set(name, value);
   msg->keep_alive(keep_alive);
   msg->body() = std::move(res.body);
   msg->prepare_payload();
-  stream_.expires_after(std::chrono::seconds(ctx_.config->handshake_timeout));
+  expire_after(std::chrono::seconds(ctx_.config->handshake_timeout));
   http::async_write(stream_, *msg,
                     [self = shared_from_this(), msg, close = !keep_alive](beast::error_code ec, std::size_t n) {
                       self->on_write(close, ec, n);
@@ -160,11 +237,14 @@ void http_session::reply(api_response res, bool keep_alive) {
 
 void http_session::on_write(bool close, beast::error_code ec, std::size_t) {
   if (ec) return fail(ec, "http write");
+  ++deadline_generation_;
+  deadline_.cancel();
   if (close) {
     beast::error_code ignored;
     stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
     return;
   }
+  phase_ = phase::next_request;
   do_read();
 }
 

@@ -63,7 +63,9 @@ void listener::on_accept(boost::beast::error_code ec, connection_socket socket) 
     // Chat traffic is small frames that want to leave now: no Nagle delay.
     boost::beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    std::make_shared<http_session>(std::move(socket), ctx_, router_)->run();
+    auto tls = ctx_.tls ? ctx_.tls->current() : nullptr;
+    auto stream = tls ? transport(std::move(socket), std::move(tls)) : transport(std::move(socket));
+    std::make_shared<http_session>(std::move(stream), ctx_, router_)->run();
   }
   if (acceptor_.is_open()) do_accept();
 }

@@ -6,22 +6,44 @@
 
 namespace parley::url {
 
-std::string decode(std::string_view text) {
+namespace {
+
+// Decodes %XX; `plus_is_space` for query strings and forms. With `strict` an invalid escape
+// makes the result empty (and `ok` false); without, it is kept as it is.
+std::string decode_text(std::string_view text, bool plus_is_space, bool strict, bool& ok) {
   std::string out;
   out.reserve(text.size());
+  ok = true;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (c == '+') {
+    if (c == '+' && plus_is_space) {
       out.push_back(' ');
     } else if (c == '%' && i + 2 < text.size() &&
                std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
                std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
       out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
       i += 2;
+    } else if (c == '%' && strict) {
+      ok = false;
+      return {};
     } else {
       out.push_back(c);
     }
   }
+  return out;
+}
+
+}  // namespace
+
+std::string decode(std::string_view text) {
+  bool ok = true;
+  return decode_text(text, true, false, ok);
+}
+
+std::optional<std::string> decode_path(std::string_view path) {
+  bool ok = true;
+  auto out = decode_text(path, false, true, ok);
+  if (!ok) return std::nullopt;
   return out;
 }
 

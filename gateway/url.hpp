@@ -11,6 +11,9 @@ namespace parley::url {
 // Decodes %XX and '+' (as space). Invalid escapes are kept as they are.
 std::string decode(std::string_view text);
 
+// Decodes %XX in a URL path ('+' stays '+'); std::nullopt for an invalid escape.
+std::optional<std::string> decode_path(std::string_view path);
+
 // Parses "a=1&b=two" into a map (later keys win). Keys and values are decoded.
 std::map<std::string, std::string> parse_params(std::string_view text);
 

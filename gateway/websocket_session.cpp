@@ -35,9 +35,9 @@ close_reason reason_of(const beast::error_code& ec) {
 
 }  // namespace
 
-websocket_session::websocket_session(connection_socket&& socket, gateway_context& ctx,
+websocket_session::websocket_session(transport&& stream, gateway_context& ctx,
                                      std::string remote, std::string address)
-    : ws_(std::move(socket)), ctx_(ctx), remote_(std::move(remote)), address_(std::move(address)) {}
+    : ws_(std::move(stream)), ctx_(ctx), remote_(std::move(remote)), address_(std::move(address)) {}
 
 void websocket_session::logged_in() {
   if (anonymous_.exchange(false)) ctx_.addresses.settled(address_);

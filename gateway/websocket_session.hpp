@@ -51,7 +51,7 @@ class websocket_session : public connection_sink,
  public:
   using request = boost::beast::http::request<boost::beast::http::string_body>;
 
-  websocket_session(connection_socket&& socket, gateway_context& ctx,
+  websocket_session(transport&& stream, gateway_context& ctx,
                     std::string remote, std::string address);
   ~websocket_session() override;
 

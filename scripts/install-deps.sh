@@ -17,7 +17,8 @@ packages=(
 
 if [ "${1:-}" = "--test" ]; then
   # clang and its sanitizer runtimes build the sanitizer build (scripts/test.sh)
-  packages+=(chromium iproute2 clang libclang-rt-14-dev redis-server)
+  # openssl: the TLS tests make their own CA and certificates and talk to the node with s_client
+  packages+=(chromium iproute2 clang libclang-rt-14-dev redis-server openssl)
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)
 fi

@@ -60,6 +60,14 @@ struct node_stats {
   counter upgrades_throttled_total{0}; // upgrades answered 429 (per-address caps)
   counter hosts_refused_total{0};     // HTTP requests refused for their Host header (403)
   counter http_requests_total{0};
+  gauge http_requests_active{0};        // HTTP requests being answered (max_http_requests)
+  counter http_requests_refused_total{0};  // 503: max_http_requests reached
+  // Connections cut at handshake_timeout before their request (or TLS handshake) was complete:
+  // slow-loris clients that dribble bytes, and sockets that never send anything.
+  counter handshake_timeouts_total{0};
+  counter http_idle_closed_total{0};    // keep-alive connections closed after http_keepalive_timeout
+  counter tls_handshakes_total{0};
+  counter tls_handshake_failures_total{0};
   counter behaviour_restarts_total{0};  // behaviour actors restarted after a crash
 
   gauge& live(actor_kind kind) { return actors[static_cast<size_t>(kind)]; }

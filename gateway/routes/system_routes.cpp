@@ -135,6 +135,12 @@ std::string prometheus_text(const node_stats& s, const cluster::cluster_stats* c
   metric(out, "parley_connection_logins_total", "counter", "Successful logins.", load(s.logins_total));
   metric(out, "parley_connection_login_failures_total", "counter", "Refused logins.", load(s.login_failures_total));
   metric(out, "parley_http_requests_total", "counter", "HTTP requests read.", load(s.http_requests_total));
+  metric(out, "parley_http_requests_active", "gauge", "HTTP requests being answered.", load(s.http_requests_active));
+  metric(out, "parley_http_requests_refused_total", "counter", "HTTP requests refused with 503 (max_http_requests).", load(s.http_requests_refused_total));
+  metric(out, "parley_http_handshake_timeouts_total", "counter", "Connections cut at handshake_timeout with their request or TLS handshake incomplete (slow-loris).", load(s.handshake_timeouts_total));
+  metric(out, "parley_http_idle_closed_total", "counter", "Keep-alive HTTP connections closed after http_keepalive_timeout without a request.", load(s.http_idle_closed_total));
+  metric(out, "parley_tls_handshakes_total", "counter", "TLS handshakes completed.", load(s.tls_handshakes_total));
+  metric(out, "parley_tls_handshake_failures_total", "counter", "TLS handshakes that failed (not TLS, bad version or cipher, cut off).", load(s.tls_handshake_failures_total));
   metric(out, "parley_node_behaviour_restarts_total", "counter", "Behaviour actors restarted after a crash.", load(s.behaviour_restarts_total));
   metric(out, "parley_log_lines_dropped_total", "counter", "Log lines dropped because the asynchronous log queue was full.", log::dropped_lines());
   metric(out, "parley_process_resident_memory_bytes", "gauge", "Resident set size.", proc.rss_bytes);

@@ -34,5 +34,23 @@ TEST(NodeRuntime, HandsTheIdlePollingSettingsToCaf) {
             caf::timespan(std::chrono::microseconds(2500)));
 }
 
+// A certificate that does not load stops the start with a message naming the file.
+TEST(NodeRuntime, ATlsCertificateThatDoesNotLoadRefusesToStart) {
+  node_config config;
+  config.listen_port = 0;
+  config.tls_cert = "/nonexistent/cert.pem";
+  config.tls_key = "/nonexistent/key.pem";
+  node_runtime runtime(config);
+  std::string error;
+  EXPECT_FALSE(runtime.start(error));
+  EXPECT_NE(error.find("/nonexistent/cert.pem"), std::string::npos) << error;
+  std::string reload_error;
+  node_config plain;
+  plain.listen_port = 0;
+  node_runtime without_tls(plain);
+  EXPECT_FALSE(without_tls.reload_tls(reload_error));
+  EXPECT_NE(reload_error.find("TLS is off"), std::string::npos) << reload_error;
+}
+
 }  // namespace
 }  // namespace parley

@@ -94,6 +94,11 @@ TEST(NodeConfig, BadInputIsRefusedWithAReason) {
       {{"--node-id", "has space"}, "node_id"},
       {{"--node-id", std::string(33, 'n')}, "node_id"},
       {{"--max-message-bytes", "1048576"}, "max_message_bytes"},  // would not fit the queue
+      {{"--tls-cert", "/tmp/cert.pem"}, "tls_cert and tls_key go together"},
+      {{"--tls-key", "/tmp/key.pem"}, "tls_cert and tls_key go together"},
+      {{"--client-send-all", "some"}, "client_send_all"},
+      {{"--client-send-all", "101,x"}, "client_send_all"},
+      {{"--max-http-requests", "0"}, "max_http_requests"},
   };
   for (const auto& c : cases) {
     auto r = parse_config(c.args);

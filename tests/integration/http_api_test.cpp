@@ -1,4 +1,10 @@
 // The HTTP API against a real node, with real WebSocket clients on the receiving end.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "gateway/http_router.hpp"
 #include "tests/integration/node_fixture.hpp"
 
 namespace parley::test {
@@ -66,6 +72,56 @@ TEST_F(HttpApi, BadRequestsGet400AndCorsIsPermissive) {
   EXPECT_EQ(http_call(port(), "GET", "/user/sendMessage").status, 405u);
   EXPECT_EQ(http_call(port(), "GET", "/no/such/route").status, 404u);
   EXPECT_EQ(http_call(port(), "OPTIONS", "/user/sendMessage").status, 204u);
+}
+
+// Static files come from webui_dir and nowhere else, however the path is spelled. The
+// secret sits beside the web UI directory, its name starting with the directory's: a path
+// without a leading '/' would reach it by plain concatenation.
+TEST(StaticFiles, CannotBeReadOutsideTheWebUiDirectory) {
+  namespace fs = std::filesystem;
+  auto root = fs::temp_directory_path() / ("parley-static-" + std::to_string(::getpid()));
+  fs::create_directories(root / "webui" / "sub");
+  std::ofstream(root / "webui" / "index.html") << "<p>index</p>";
+  std::ofstream(root / "webui" / "sub" / "page.html") << "<p>page</p>";
+  std::ofstream(root / "webui" / "with space.html") << "<p>space</p>";
+  std::ofstream(root / "webui-secret.txt") << "SECRET";
+  std::ofstream(root / "secret.txt") << "SECRET";
+  NodeFixtureAccess node;
+  node.start_with([&](node_config& c) { c.webui_dir = (root / "webui").string(); });
+  EXPECT_EQ(http_call(node.port(), "GET", "/").body, "<p>index</p>");
+  EXPECT_EQ(http_call(node.port(), "GET", "/sub/page.html").body, "<p>page</p>");
+  EXPECT_EQ(http_call(node.port(), "GET", "/with%20space.html").body, "<p>space</p>");
+  for (std::string target :
+       {"/../secret.txt", "/../webui-secret.txt", "-secret.txt", "../secret.txt",
+        "/%2e%2e/secret.txt", "/%2E%2E/secret.txt", "/%2e%2e%2fsecret.txt", "/..%2fsecret.txt",
+        "/sub/../../secret.txt", "/sub/%2e%2e/%2e%2e/secret.txt", "/%252e%252e/secret.txt",
+        "/index.html%00", "/%00/../secret.txt", "/sub", "/.", "//", "/./../secret.txt",
+        "/..\\secret.txt", "http://127.0.0.1/../secret.txt"}) {
+    auto r = http_call(node.port(), "GET", target);
+    EXPECT_TRUE(r.status == 404u || r.status == 400u) << target << " -> " << r.status;
+    EXPECT_EQ(r.body.find("SECRET"), std::string::npos) << target;
+  }
+  node.stop();
+  fs::remove_all(root);
+}
+
+// Under an API key every API route refuses a call without it (401) and answers one with it;
+// the list of routes is the router's own, so a route added later is covered too.
+TEST(ApiKey, EveryApiRouteNeedsIt) {
+  NodeFixtureAccess node;
+  node.start_with([](node_config& c) { c.api_key = "k3y"; });
+  auto routes = node.node_->router().api_routes();
+  ASSERT_GE(routes.size(), 10u);
+  for (const auto& [method, path] : routes) {
+    auto verb = std::string(boost::beast::http::to_string(method));
+    EXPECT_EQ(http_call(node.port(), verb, path + "?appID=101").status, 401u) << verb << " " << path;
+    EXPECT_EQ(http_call(node.port(), verb, path + "?appID=101", "", "",
+                        {"Authorization: Bearer k3y-wrong"}).status, 401u) << verb << " " << path;
+    auto ok = http_call(node.port(), verb, path + "?appID=101", "", "", {"Authorization: Bearer k3y"});
+    EXPECT_NE(ok.status, 401u) << verb << " " << path;
+    EXPECT_NE(ok.status, 404u) << verb << " " << path;
+  }
+  EXPECT_NE(http_call(node.port(), "GET", "/").status, 401u);  // the web UI needs no key
 }
 
 TEST_F(HttpApi, ConsoleRoutesListTopGroupsAndRecentCloses) {

@@ -1,9 +1,13 @@
 // Auth, limits and timeouts against a real node: each test starts its own node with the
 // settings under test.
 #include <ctime>
+#include <future>
 #include <thread>
 
+#include <boost/asio/write.hpp>
+
 #include "actors/auth/token.hpp"
+#include "actors/behaviours/behaviour_helpers.hpp"
 #include "tests/integration/node_fixture.hpp"
 
 namespace parley::test {
@@ -40,6 +44,19 @@ TEST_F(Limits, AuthOnChecksUpgradeLoginAndApi) {
   auto ok = http_call(port(), "GET", "/user/list?appID=101", "", "", {"Authorization: Bearer k3y"});
   EXPECT_EQ(ok.status, 200u);
   EXPECT_EQ(ok.json_body()["data"]["userCount"], 2);
+}
+
+// A token on the URL admits the user it names and no one else: a tokenless login as someone
+// else on that socket is refused, and so is the same user id in another app.
+TEST_F(Limits, UrlTokenAdmitsOnlyTheUserItNames) {
+  start([](node_config& c) { c.auth_secret = "s3cret"; });
+  ws_client c;
+  ASSERT_TRUE(c.connect(port(), "/acc?appID=101&userID=alice&token=" + token_for(101, "alice")));
+  EXPECT_EQ(code_of(c.login(101, "bob")), 1003);
+  EXPECT_EQ(code_of(c.login(102, "alice")), 1003);
+  EXPECT_EQ(code_of(c.request("sendMessage", {{"userID", "alice"}, {"msg", "x"}})), 1000);
+  EXPECT_EQ(code_of(c.login(101, "alice")), 200);
+  EXPECT_EQ(code_of(c.login(101, "bob")), 1009);  // a logged-in socket cannot switch user
 }
 
 TEST_F(Limits, AuthOffAcceptsAnyToken) {
@@ -202,6 +219,150 @@ TEST_F(Limits, PerAddressUpgradeStormIsThrottledAndTheNodeStaysResponsive) {
   ws_client calm;  // another address logs in at once
   ASSERT_TRUE(calm.connect(port(), "/acc", nullptr, "127.0.0.5"));
   EXPECT_EQ(code_of(calm.login(101, "calm")), 200);
+}
+
+// A raw TCP connection to the node, for requests the test writes and reads itself.
+struct raw_connection {
+  explicit raw_connection(uint16_t port) : socket(ioc) {
+    socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  }
+  void write(const std::string& bytes) { boost::asio::write(socket, boost::asio::buffer(bytes)); }
+  // Reads until the peer closes (true) or `timeout` passes (false); what came is in `received`.
+  bool closed_within(std::chrono::milliseconds timeout) {
+    socket.non_blocking(true);
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    char buf[4096];
+    while (std::chrono::steady_clock::now() < deadline) {
+      boost::system::error_code ec;
+      auto n = socket.read_some(boost::asio::buffer(buf), ec);
+      if (ec == boost::asio::error::would_block) {
+        std::this_thread::sleep_for(10ms);
+        continue;
+      }
+      if (ec) return true;  // EOF or reset: closed
+      received.append(buf, n);
+    }
+    return false;
+  }
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket;
+  std::string received;
+};
+
+// A client that dribbles its request (slow-loris) is cut at handshake_timeout and counted;
+// so is one that never sends anything. Meanwhile the node answers others at once.
+TEST_F(Limits, SlowLorisIsCutAtTheHandshakeTimeoutAndCounted) {
+  start([](node_config& c) { c.handshake_timeout = 1; });
+  raw_connection silent(port());
+  raw_connection loris(port());
+  auto began = std::chrono::steady_clock::now();
+  bool cut = false;
+  for (char ch : std::string("GET /system/state HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")) {
+    boost::system::error_code ec;
+    boost::asio::write(loris.socket, boost::asio::buffer(&ch, 1), ec);
+    if (ec) {
+      cut = true;
+      break;
+    }
+    EXPECT_EQ(http_call(port(), "GET", "/system/state").status, 200u);  // others: at once
+    std::this_thread::sleep_for(100ms);
+    if (std::chrono::steady_clock::now() - began > 4s) break;
+  }
+  EXPECT_TRUE(cut || loris.closed_within(3s)) << "the dribbling client was not cut";
+  EXPECT_GE(std::chrono::steady_clock::now() - began, 900ms);  // not before the timeout
+  EXPECT_TRUE(silent.closed_within(3s));
+  EXPECT_TRUE(loris.received.empty()) << loris.received;  // cut, not answered
+  EXPECT_TRUE(eventually([&] { return stats().handshake_timeouts_total.load() == 2; }))
+      << stats().handshake_timeouts_total.load();
+}
+
+// After an answer, a keep-alive connection may wait http_keepalive_timeout for its next
+// request; then it is closed (an idle close, not a handshake timeout).
+TEST_F(Limits, IdleKeepAliveConnectionsAreClosed) {
+  start([](node_config& c) { c.http_keepalive_timeout = 1; });
+  raw_connection c(port());
+  c.write("GET /system/state HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  auto began = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.closed_within(4s));
+  EXPECT_GE(std::chrono::steady_clock::now() - began, 900ms);
+  EXPECT_EQ(c.received.rfind("HTTP/1.1 200", 0), 0u) << c.received;  // answered, then closed
+  EXPECT_EQ(stats().http_idle_closed_total.load(), 1u);
+  EXPECT_EQ(stats().handshake_timeouts_total.load(), 0u);
+}
+
+// A behaviour that holds the only actor worker until the test releases it: every HTTP
+// request that needs an actor stays in flight meanwhile.
+behaviour_spec blocking_behaviour(std::shared_future<void> gate) {
+  return {"block", true, true, [gate](caf::event_based_actor*, behaviour_context) {
+            return caf::behavior{[gate](handle_atom, const command&) -> command_result {
+              gate.wait();
+              return behaviours::reply_ok();
+            }};
+          }};
+}
+
+// Past max_http_requests requests being answered at once, the next is refused with 503 and
+// Retry-After at once (not queued); once the others are answered, requests pass again.
+TEST_F(Limits, ConcurrentHttpRequestsAreCapped) {
+  std::promise<void> release;
+  extra_behaviours_ = {blocking_behaviour(release.get_future().share())};
+  start([](node_config& c) {
+    c.max_http_requests = 2;
+    c.actor_threads = 1;
+  });
+  auto blocker = user(101, "blocker");
+  blocker->send(R"({"seq":"b","cmd":"block","data":{}})");
+  std::this_thread::sleep_for(100ms);  // the worker is now held
+  std::vector<std::unique_ptr<raw_connection>> held;
+  for (int i = 0; i < 2; ++i) {
+    held.push_back(std::make_unique<raw_connection>(port()));
+    held.back()->write("GET /user/list?appID=101 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  }
+  ASSERT_TRUE(eventually([&] { return stats().http_requests_active.load() == 2; }));
+  auto refused = http_call(port(), "GET", "/user/list?appID=101");
+  EXPECT_EQ(refused.status, 503u);
+  EXPECT_EQ(refused.headers["retry-after"], "1");
+  EXPECT_EQ(stats().http_requests_refused_total.load(), 1u);
+  release.set_value();
+  for (auto& c : held) {
+    c->closed_within(500ms);
+    EXPECT_EQ(c->received.rfind("HTTP/1.1 200", 0), 0u) << c->received;
+  }
+  EXPECT_TRUE(eventually([&] { return stats().http_requests_active.load() == 0; }));
+  EXPECT_EQ(http_call(port(), "GET", "/user/list?appID=101").status, 200u);
+}
+
+// sendAll from clients is a right per app: with auth on it is off unless configured; the
+// backend's /user/sendMessageAll is never affected.
+TEST_F(Limits, ClientSendAllIsARightPerApp) {
+  start([](node_config& c) {
+    c.auth_secret = "s3cret";
+    c.client_send_all = "101";
+  });
+  ws_client a, b;
+  ASSERT_TRUE(a.connect(port()) && b.connect(port()));
+  ASSERT_EQ(code_of(a.login(101, "ann", token_for(101, "ann"))), 200);
+  ASSERT_EQ(code_of(b.login(102, "bea", token_for(102, "bea"))), 200);
+  EXPECT_EQ(code_of(a.request("sendAll", {{"msg", "hi 101"}, {"msgID", "a1"}})), 200);
+  EXPECT_EQ(code_of(b.request("sendAll", {{"msg", "hi 102"}, {"msgID", "b1"}})), 1003);
+  EXPECT_EQ(http_call(port(), "POST", "/user/sendMessageAll",
+                      "appID=102&userID=admin&msgID=x1&message=notice").status, 200u);
+  EXPECT_TRUE(b.next_push("msg").has_value());  // the backend's push arrived
+}
+
+TEST(ClientSendAll, DefaultsFollowAuth) {
+  node_config open;
+  EXPECT_TRUE(open.client_may_send_all(101));
+  node_config secured;
+  secured.auth_secret = "s";
+  EXPECT_FALSE(secured.client_may_send_all(101));
+  secured.client_send_all = "all";
+  EXPECT_TRUE(secured.client_may_send_all(101));
+  open.client_send_all = "none";
+  EXPECT_FALSE(open.client_may_send_all(101));
+  open.client_send_all = "101,103";
+  EXPECT_TRUE(open.client_may_send_all(103));
+  EXPECT_FALSE(open.client_may_send_all(102));
 }
 
 TEST_F(Limits, ConnectionsPerUserAreCapped) {

@@ -87,6 +87,8 @@ class NodeFixtureAccess : public NodeFixture {
   using NodeFixture::stats;
   using NodeFixture::port;
   using NodeFixture::extra_behaviours_;
+  using NodeFixture::node_;
+  void stop() { TearDown(); }
 };
 
 }  // namespace parley::test

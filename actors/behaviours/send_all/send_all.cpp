@@ -1,6 +1,8 @@
 // sendAll: {type, msg, msgID} -> {msgID, recipients}. Pushes `msg` (target "") to every
 // online user of the appID: the room of the original chat page. From a WebSocket the sender
 // is the logged-in user; from a backend (POST /user/sendMessageAll) it is the form's userID.
+// A client may do it only if its app has the right (client_send_all; by default every app
+// while auth is off and none once it is on): 1003 otherwise. Backends always may.
 #include "actors/behaviours/behaviour_helpers.hpp"
 #include "actors/behaviours/builtin.hpp"
 #include "actors/behaviours/outgoing_message.hpp"
@@ -12,6 +14,8 @@ namespace {
 caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
   auto outgoing = std::make_shared<outgoing_messages>(*ctx.config);
   return {[=](handle_atom, const command& c) -> caf::result<command_result> {
+    if (c.origin == command_origin::websocket && !ctx.config->client_may_send_all(c.login->app_id))
+      return reply_error(result_code::unauthorized, "sendAll is not allowed for clients of this app");
     auto p = outgoing->prepare(c, "");
     if (!p.frame) return p.answer;
     outgoing->sending(p);
