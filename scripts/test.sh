@@ -32,6 +32,10 @@ export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
 # (tests/cluster/harness.mjs).
 PARLEY_BINARY="$PWD/build-asan/app/parley" timeout 900 node --test --test-reporter=spec \
   tests/cluster/cluster.test.mjs tests/cluster/faults.test.mjs
+# TLS (OpenSSL under Asio) against the sanitizer build too; the suite fails unless the node
+# exits 0 on SIGTERM (any sanitizer report makes it exit otherwise).
+PARLEY_BINARY="$PWD/build-asan/app/parley" timeout 300 node --test --test-reporter=spec \
+  tests/clients/tls.test.mjs
 # The libFuzzer targets (tests/fuzz): saved crashes replayed, then 25 s of fuzzing per target
 # with ASan + UBSan; any finding fails the run.
 scripts/fuzz.sh

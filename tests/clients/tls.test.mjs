@@ -36,8 +36,9 @@ before(async () => {
                                     '--frame-rate', '0', '--webui-dir', webui] });
 });
 after(async () => {
-  await node?.stop();
   fs.rmSync(dir, { recursive: true, force: true });
+  const code = await node?.stop();
+  assert.equal(code, 0, `the node exited ${code} (a sanitizer report?):\n${node?.log().slice(-4000)}`);
 });
 
 const ca = () => fs.readFileSync(file('ca.pem'));
