@@ -1,6 +1,8 @@
 // Layering and validation of node_config. The JSON form of the defaults is the schema.
 #include "config/node_config.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -26,6 +28,7 @@ json to_json(const node_config& c) {
       {"cluster_secret_file", c.cluster_secret_file},
       {"insecure", c.insecure},
       {"allowed_hosts", c.allowed_hosts},
+      {"trusted_proxies", c.trusted_proxies},
       {"max_connections", c.max_connections},
       {"heartbeat_timeout", c.heartbeat_timeout},
       {"login_timeout", c.login_timeout},
@@ -175,6 +178,14 @@ config_result from_json(const json& j) {
   c.cluster_secret_file = j.at("cluster_secret_file").get<std::string>();
   c.insecure = j.at("insecure").get<bool>();
   c.allowed_hosts = j.at("allowed_hosts").get<std::vector<std::string>>();
+  c.trusted_proxies = j.at("trusted_proxies").get<std::vector<std::string>>();
+  for (const auto& proxy : c.trusted_proxies) {
+    unsigned char buf[16];
+    if (inet_pton(AF_INET, proxy.c_str(), buf) != 1 && inet_pton(AF_INET6, proxy.c_str(), buf) != 1) {
+      e = "trusted_proxies entries must be IP addresses, got '" + proxy + "'";
+      return r;
+    }
+  }
   c.api_key = j.at("api_key").get<std::string>();
   c.tls_cert = j.at("tls_cert").get<std::string>();
   c.tls_key = j.at("tls_key").get<std::string>();

@@ -37,6 +37,9 @@ struct node_config {
   // listening beyond loopback, loopback names only (localhost, 127.x, [::1]) on loopback --
   // the defence against DNS rebinding of a node on 127.0.0.1. Others get 403.
   std::vector<std::string> allowed_hosts;
+  // Proxies (IP addresses) whose X-Forwarded-For names the client: behind nginx the per-address
+  // caps then key on the client, not on the proxy (gateway/forwarded_for.hpp).
+  std::vector<std::string> trusted_proxies;
   uint32_t max_connections = 100000;
   uint32_t heartbeat_timeout = 360;  // seconds without any frame before a close
   uint32_t login_timeout = 60;       // seconds a connection may stay anonymous

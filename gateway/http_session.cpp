@@ -12,6 +12,7 @@
 #include "actors/auth/token.hpp"
 #include "config/logging.hpp"
 #include "gateway/fail.hpp"
+#include "gateway/forwarded_for.hpp"
 #include "config/text.hpp"
 #include "gateway/url.hpp"
 #include "gateway/websocket_session.hpp"
@@ -28,8 +29,8 @@ http_session::http_session(transport&& stream, gateway_context& ctx,
       router_(std::move(router)) {
   beast::error_code ec;
   auto ep = stream_.socket().remote_endpoint(ec);
-  address_ = ec ? "?" : ep.address().to_string();
-  remote_ = ec ? "?" : address_ + ":" + std::to_string(ep.port());
+  address_ = peer_address_ = ec ? "?" : ep.address().to_string();
+  remote_ = peer_remote_ = ec ? "?" : address_ + ":" + std::to_string(ep.port());
 }
 
 void http_session::run() {
@@ -125,6 +126,12 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     warn_throttled(ctx_.warnings, log::http(), remote_, "request refused remote={} host={}",
                    remote_, log::safe(std::string(req[http::field::host]), 128));
     return reply(json_reply(403, "host not allowed (allowed_hosts)", nullptr, 403), false);
+  }
+  if (!ctx_.config->trusted_proxies.empty()) {
+    auto client = client_address(peer_address_, req["X-Forwarded-For"],
+                                 ctx_.config->trusted_proxies);
+    address_ = client;
+    remote_ = client == peer_address_ ? peer_remote_ : client + " via " + peer_remote_;
   }
   if (beast::websocket::is_upgrade(req)) return upgrade(std::move(req));
   bool keep_alive = req.keep_alive();

@@ -65,7 +65,10 @@ class http_session : public std::enable_shared_from_this<http_session> {
   std::string method_;
   std::string target_;
   std::string origin_;  // the request's Origin header, for CORS
-  std::string address_;  // the peer's IP, for the per-address caps
+  std::string address_;  // the client's IP, for the per-address caps (behind trusted proxies:
+                         // from X-Forwarded-For)
+  std::string peer_address_;  // the socket's peer, and with its port
+  std::string peer_remote_;
   std::chrono::steady_clock::time_point started_;
 };
 

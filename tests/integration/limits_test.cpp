@@ -365,6 +365,31 @@ TEST(ClientSendAll, DefaultsFollowAuth) {
   EXPECT_FALSE(open.client_may_send_all(102));
 }
 
+// Behind a trusted proxy the per-address caps key on the client X-Forwarded-For names; from
+// any other peer the header is not believed.
+TEST_F(Limits, PerAddressCapsKeyOnTheClientBehindATrustedProxy) {
+  start([](node_config& c) {
+    c.max_anonymous_per_address = 1;
+    c.trusted_proxies = {"127.0.0.1"};
+  });
+  auto via_proxy = [&](const std::string& client, const std::string& source = "127.0.0.1") {
+    auto c = std::make_unique<ws_client>();
+    c->upgrade_header("X-Forwarded-For", "6.6.6.6, " + client);  // the client's own entry first
+    unsigned status = 0;
+    bool ok = c->connect(port(), "/acc", &status, source);
+    return std::make_pair(ok ? std::move(c) : nullptr, status);
+  };
+  auto first = via_proxy("203.0.113.7");
+  ASSERT_TRUE(first.first);
+  EXPECT_EQ(via_proxy("203.0.113.7").second, 429u);  // the same client behind the proxy
+  auto other = via_proxy("203.0.113.8");              // another client, same proxy
+  EXPECT_TRUE(other.first);
+  // Not a trusted proxy: keyed on the peer itself, whatever the header says.
+  auto direct = via_proxy("203.0.113.9", "127.0.0.2");
+  EXPECT_TRUE(direct.first);
+  EXPECT_EQ(via_proxy("203.0.113.10", "127.0.0.2").second, 429u);
+}
+
 TEST_F(Limits, ConnectionsPerUserAreCapped) {
   start([](node_config& c) { c.max_connections_per_user = 2; });
   auto phone = user(101, "dana");

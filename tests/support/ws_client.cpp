@@ -30,8 +30,9 @@ bool ws_client::connect(uint16_t port, const std::string& target, unsigned* stat
   sock.connect({net::ip::make_address("127.0.0.1"), port}, ec);
   if (ec) return false;
   sock.set_option(tcp::no_delay(true), ec);
-  ws_->set_option(websocket::stream_base::decorator([origin](websocket::request_type& req) {
+  ws_->set_option(websocket::stream_base::decorator([origin, extra = upgrade_headers_](websocket::request_type& req) {
     if (!origin.empty()) req.set(http::field::origin, origin);
+    for (const auto& [name, value] : extra) req.set(name, value);
   }));
   // The async handshake fills `res` even when the status is not 101 (the sync one does not).
   websocket::response_type res;

@@ -37,6 +37,10 @@ class ws_client {
   // Pins a small kernel receive buffer (call before connect): a stalled reader then backs
   // up into the server's queue after kilobytes, not after the megabytes autotuning allows.
   void small_receive_buffer() { receive_buffer_ = 4096; }
+  // Adds a header to the upgrade request (call before connect).
+  void upgrade_header(std::string name, std::string value) {
+    upgrade_headers_.emplace_back(std::move(name), std::move(value));
+  }
 
   void send(const std::string& text);
   // Sends a WebSocket ping control frame; pongs() counts the pongs read since connect.
@@ -78,6 +82,7 @@ class ws_client {
   unsigned pongs_ = 0;
   unsigned pings_ = 0;
   int receive_buffer_ = 0;
+  std::vector<std::pair<std::string, std::string>> upgrade_headers_;
 };
 
 struct http_result {
