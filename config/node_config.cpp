@@ -23,7 +23,9 @@ json to_json(const node_config& c) {
       {"listen", c.listen_host + ":" + std::to_string(c.listen_port)},
       {"auth_secret", c.auth_secret},
       {"api_key", c.api_key},
+      {"auth_secret_previous", c.auth_secret_previous},
       {"auth_secret_file", c.auth_secret_file},
+      {"auth_secret_previous_file", c.auth_secret_previous_file},
       {"api_key_file", c.api_key_file},
       {"cluster_secret_file", c.cluster_secret_file},
       {"insecure", c.insecure},
@@ -174,6 +176,8 @@ config_result from_json(const json& j) {
   }
   c.auth_secret = j.at("auth_secret").get<std::string>();
   c.auth_secret_file = j.at("auth_secret_file").get<std::string>();
+  c.auth_secret_previous = j.at("auth_secret_previous").get<std::string>();
+  c.auth_secret_previous_file = j.at("auth_secret_previous_file").get<std::string>();
   c.api_key_file = j.at("api_key_file").get<std::string>();
   c.cluster_secret_file = j.at("cluster_secret_file").get<std::string>();
   c.insecure = j.at("insecure").get<bool>();
@@ -297,9 +301,14 @@ config_result from_json(const json& j) {
       }
   }
   if (!read_secret_file("auth_secret", c.auth_secret_file, c.auth_secret, e) ||
+      !read_secret_file("auth_secret_previous", c.auth_secret_previous_file, c.auth_secret_previous, e) ||
       !read_secret_file("api_key", c.api_key_file, c.api_key, e) ||
       !read_secret_file("cluster_secret", c.cluster_secret_file, c.cluster_secret, e))
     return r;
+  if (!c.auth_secret_previous.empty() && c.auth_secret.empty()) {
+    e = "auth_secret_previous is for a key rotation: it needs auth_secret (the new secret)";
+    return r;
+  }
   if (!is_loopback_host(c.listen_host) && c.auth_secret.empty() && c.api_key.empty() &&
       !c.insecure) {
     e = "listen " + c.listen_host + ":" + std::to_string(c.listen_port) +
@@ -527,6 +536,7 @@ config_result parse_config(const std::vector<std::string>& args) {
   // The environment, between the file and the flags: secrets kept off the command line.
   json env = json::object();
   for (const auto& [var, key] : {std::pair<const char*, const char*>{"PARLEY_AUTH_SECRET", "auth_secret"},
+                                 {"PARLEY_AUTH_SECRET_PREVIOUS", "auth_secret_previous"},
                                  {"PARLEY_API_KEY", "api_key"},
                                  {"PARLEY_CLUSTER_SECRET", "cluster_secret"}})
     if (const char* v = std::getenv(var); v != nullptr && *v != '\0') env[key] = v;

@@ -23,11 +23,15 @@ struct node_config {
   std::string listen_host = "127.0.0.1";
   uint16_t listen_port = 8080;
   std::string auth_secret;          // empty: token checks off (a warning is logged)
+  // During a key rotation: tokens signed with this older secret are still accepted (new ones
+  // are checked against auth_secret first). Empty: one secret.
+  std::string auth_secret_previous;
   std::string api_key;              // empty: HTTP API open
   // The secrets may come from files instead (one trailing newline dropped), or from the
   // environment (PARLEY_AUTH_SECRET, PARLEY_API_KEY, PARLEY_CLUSTER_SECRET), so that `ps`
   // does not show them. One source per secret: a key and its file together are refused.
   std::string auth_secret_file;
+  std::string auth_secret_previous_file;
   std::string api_key_file;
   std::string cluster_secret_file;
   // A listen address that is not loopback with neither auth_secret nor api_key refuses to

@@ -172,7 +172,7 @@ void http_session::upgrade(request&& req) {
     auto app_text = url::param(params, "appID").value_or("");
     pre_user = url::param(params, "userID").value_or("");
     bool numeric = parse_uint32(app_text, pre_app);
-    auto status = numeric ? auth::verify_token(cfg.auth_secret, pre_app, pre_user, params["token"],
+    auto status = numeric ? auth::verify_token(cfg.auth_secret, cfg.auth_secret_previous, pre_app, pre_user, params["token"],
                                                static_cast<int64_t>(std::time(nullptr)))
                           : auth::token_status::malformed;
     if (status != auth::token_status::valid) {

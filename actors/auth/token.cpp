@@ -62,4 +62,12 @@ token_status verify_token(const std::string& secret, uint32_t app_id,
   return token_status::valid;
 }
 
+token_status verify_token(const std::string& secret, const std::string& previous,
+                          uint32_t app_id, const std::string& user_id, const std::string& token,
+                          int64_t now_unix) {
+  auto status = verify_token(secret, app_id, user_id, token, now_unix);
+  if (status != token_status::bad_signature || previous.empty()) return status;
+  return verify_token(previous, app_id, user_id, token, now_unix);
+}
+
 }  // namespace parley::auth

@@ -21,4 +21,10 @@ token_status verify_token(const std::string& secret, uint32_t app_id,
                           const std::string& user_id, const std::string& token,
                           int64_t now_unix);
 
+// verify_token() with `secret`, and when that finds a bad signature and `previous` is set,
+// with `previous` too: during a key rotation tokens signed with either are valid.
+token_status verify_token(const std::string& secret, const std::string& previous,
+                          uint32_t app_id, const std::string& user_id, const std::string& token,
+                          int64_t now_unix);
+
 }  // namespace parley::auth

@@ -99,6 +99,8 @@ TEST(NodeConfig, BadInputIsRefusedWithAReason) {
       {{"--client-send-all", "some"}, "client_send_all"},
       {{"--client-send-all", "101,x"}, "client_send_all"},
       {{"--max-http-requests", "0"}, "max_http_requests"},
+      {{"--auth-secret-previous", "old"}, "needs auth_secret"},
+      {{"--trusted-proxies", "nginx"}, "trusted_proxies"},
   };
   for (const auto& c : cases) {
     auto r = parse_config(c.args);

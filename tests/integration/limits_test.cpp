@@ -59,6 +59,24 @@ TEST_F(Limits, UrlTokenAdmitsOnlyTheUserItNames) {
   EXPECT_EQ(code_of(c.login(101, "bob")), 1009);  // a logged-in socket cannot switch user
 }
 
+// A key rotation: with the new secret and the previous one, tokens signed with either log in
+// (on the URL and in login); a token signed with neither does not.
+TEST_F(Limits, TokensOfThePreviousSecretPassDuringARotation) {
+  start([](node_config& c) {
+    c.auth_secret = "new-s3cret";
+    c.auth_secret_previous = "s3cret";
+  });
+  auto in = static_cast<int64_t>(std::time(nullptr)) + 60;
+  ws_client old_token, new_token, url_token, forged;
+  ASSERT_TRUE(old_token.connect(port()) && new_token.connect(port()) && forged.connect(port()));
+  EXPECT_EQ(code_of(old_token.login(101, "ann", token_for(101, "ann"))), 200);
+  EXPECT_EQ(code_of(new_token.login(101, "bea", auth::sign_token("new-s3cret", 101, "bea", in))), 200);
+  EXPECT_EQ(code_of(forged.login(101, "cid", auth::sign_token("other", 101, "cid", in))), 1003);
+  unsigned status = 0;
+  EXPECT_TRUE(url_token.connect(port(), "/acc?appID=101&userID=dee&token=" + token_for(101, "dee"), &status));
+  EXPECT_EQ(status, 101u);
+}
+
 TEST_F(Limits, AuthOffAcceptsAnyToken) {
   start();
   ws_client c;

@@ -19,7 +19,8 @@ std::string token_problem(const behaviour_context& ctx, const command& c, uint32
   if (!ctx.config->auth_enabled()) return {};
   if (c.preauth && c.preauth->first == app_id && c.preauth->second == user_id) return {};
   if (token.empty()) return "missing serviceToken";
-  auto status = auth::verify_token(ctx.config->auth_secret, app_id, user_id, token,
+  auto status = auth::verify_token(ctx.config->auth_secret, ctx.config->auth_secret_previous,
+                                   app_id, user_id, token,
                                    static_cast<int64_t>(std::time(nullptr)));
   if (status == auth::token_status::valid) return {};
   return std::string("token ") + auth::to_string(status);
