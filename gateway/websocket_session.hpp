@@ -73,6 +73,8 @@ class websocket_session : public connection_sink,
   void on_quiet();
   void do_read();
   void on_first_byte(boost::beast::error_code ec, std::size_t bytes);
+  void read_rest();
+  void on_rest(boost::beast::error_code ec, std::size_t bytes);
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   // Runs `add` (which puts something into the inbox) under the inbox lock; posts take_inbox
   // if the inbox was empty. Called from any thread.
