@@ -8,12 +8,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/beast/core/basic_stream.hpp>
 
 namespace parley {
 
 using connection_executor = boost::asio::strand<boost::asio::io_context::executor_type>;
 using connection_socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, connection_executor>;
-using http_stream = boost::beast::basic_stream<boost::asio::ip::tcp, connection_executor>;
 
 }  // namespace parley

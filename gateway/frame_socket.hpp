@@ -47,7 +47,6 @@ class frame_socket {
   // The TCP socket (Beast's lowest layer: close, teardown).
   socket_type& next_layer() noexcept { return stream_.socket(); }
   const socket_type& next_layer() const noexcept { return stream_.socket(); }
-  bool secure() const { return stream_.secure(); }
 
   void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
   void set_linger(linger_limits limits) { linger_ = limits; }

@@ -15,9 +15,10 @@
 #include "config/node_config.hpp"
 #include "gateway/keepalive.hpp"
 #include "gateway/recent_closes.hpp"
-#include "gateway/tls_credentials.hpp"
 
 namespace parley {
+
+class tls_credentials;
 
 struct gateway_context {
   caf::actor_system& system;

@@ -36,10 +36,7 @@ http_session::http_session(transport&& stream, gateway_context& ctx,
 void http_session::run() {
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
     self->expire_after(std::chrono::seconds(self->ctx_.config->handshake_timeout));
-    if (!self->stream_.secure()) {
-      self->phase_ = phase::first_request;
-      return self->do_read();
-    }
+    if (!self->stream_.secure()) return self->do_read();
     self->stream_.async_handshake(
         beast::bind_front_handler(&http_session::on_handshake, self));
   });
@@ -72,7 +69,6 @@ void http_session::on_handshake(beast::error_code ec) {
     return;
   }
   ctx_.stats.tls_handshakes_total.fetch_add(1, std::memory_order_relaxed);
-  phase_ = phase::first_request;
   do_read();
 }
 
@@ -82,7 +78,7 @@ void http_session::do_read() {
   parser_->header_limit(16 * 1024);
   // The first request, like the TLS handshake before it, counts from the connection's start
   // (the deadline armed in run() is still running); later ones from the previous answer.
-  if (phase_ == phase::next_request)
+  if (!first_request_)
     expire_after(std::chrono::seconds(ctx_.config->http_keepalive_timeout));
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&http_session::on_read, shared_from_this()));
@@ -94,7 +90,7 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     // that never came, is a handshake timeout; a keep-alive connection that stayed quiet is
     // an ordinary idle close.
     bool begun = parser_->got_some() || buffer_.size() > 0;
-    if (phase_ == phase::first_request || begun) {
+    if (first_request_ || begun) {
       ctx_.stats.handshake_timeouts_total.fetch_add(1, std::memory_order_relaxed);
       log::http()->debug("request timed out remote={} bytes={}", remote_, buffer_.size());
     } else {
@@ -114,7 +110,6 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   if (ec) return fail(ec, "http read");
   ++deadline_generation_;  // no deadline while the answer is being made; reply() arms one
   deadline_.cancel();
-  phase_ = phase::answering;
   auto req = parser_->release();
   ctx_.stats.http_requests_total.fetch_add(1, std::memory_order_relaxed);
   method_ = std::string(req.method_string());
@@ -206,7 +201,6 @@ void http_session::upgrade(request&& req) {
   }
   ++deadline_generation_;  // the WebSocket session has its own timeouts
   deadline_.cancel();
-  phase_ = phase::upgraded;
   auto session = std::make_shared<websocket_session>(std::move(stream_), ctx_, remote_, address_);
   session->run(std::move(req), pre_app, std::move(pre_user));
 }
@@ -251,7 +245,7 @@ void http_session::on_write(bool close, beast::error_code ec, std::size_t) {
     stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
     return;
   }
-  phase_ = phase::next_request;
+  first_request_ = false;
   do_read();
 }
 

@@ -52,8 +52,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
   transport stream_;
   boost::asio::steady_timer deadline_;
-  enum class phase : uint8_t { handshake, first_request, next_request, answering, upgraded };
-  phase phase_ = phase::handshake;
+  // Until the first answer went out: the first request's deadline counts from the accept.
+  bool first_request_ = true;
   bool timed_out_ = false;
   uint64_t deadline_generation_ = 0;  // a wait armed before the latest re-arm is stale
   boost::beast::flat_buffer buffer_;

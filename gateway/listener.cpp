@@ -7,6 +7,7 @@
 #include "config/logging.hpp"
 #include "gateway/fail.hpp"
 #include "gateway/http_session.hpp"
+#include "gateway/tls_credentials.hpp"
 
 namespace parley {
 

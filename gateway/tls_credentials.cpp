@@ -42,7 +42,6 @@ bool tls_credentials::reload(std::string& error) {
   }
   std::lock_guard<std::mutex> guard(lock_);
   context_ = std::move(context);
-  ++loads_;
   return true;
 }
 

@@ -29,17 +29,12 @@ class tls_credentials {
     std::lock_guard<std::mutex> guard(lock_);
     return context_;
   }
-  uint64_t loads() const {
-    std::lock_guard<std::mutex> guard(lock_);
-    return loads_;
-  }
 
  private:
   std::string cert_file_;
   std::string key_file_;
   mutable std::mutex lock_;
   std::shared_ptr<boost::asio::ssl::context> context_;
-  uint64_t loads_ = 0;
 };
 
 }  // namespace parley

@@ -12,6 +12,7 @@
 // moves the pointer.
 #pragma once
 
+#include <cassert>
 #include <memory>
 #include <utility>
 
@@ -39,18 +40,13 @@ class transport {
   connection_socket& socket() { return tls_ ? tls_->stream.next_layer() : socket_; }
   const connection_socket& socket() const { return tls_ ? tls_->stream.next_layer() : socket_; }
   executor_type get_executor() { return socket().get_executor(); }
-  // The negotiated protocol ("TLSv1.3"), or "" for plain TCP.
-  const char* protocol() const { return tls_ ? SSL_get_version(tls_->stream.native_handle()) : ""; }
 
-  // The server side of the TLS handshake; completes at once for plain TCP.
+  // The server side of the TLS handshake (a TLS transport only).
   template <class Handler>
   void async_handshake(Handler&& handler) {
-    if (tls_)
-      return tls_->stream.async_handshake(boost::asio::ssl::stream_base::server,
-                                          std::forward<Handler>(handler));
-    boost::asio::post(socket_.get_executor(), [h = std::forward<Handler>(handler)]() mutable {
-      h(boost::beast::error_code{});
-    });
+    assert(tls_);
+    tls_->stream.async_handshake(boost::asio::ssl::stream_base::server,
+                                 std::forward<Handler>(handler));
   }
 
   template <class MutableBufferSequence, class ReadHandler>

@@ -8,104 +8,10 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import WebSocket from 'ws';
 import { startParley } from '../support/parley_node.mjs';
+import { loggedIn, waitFor } from './clients.mjs';
 
 const sources = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.7', '127.0.0.8', '127.0.0.9'];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(pred, ms) {
-  const end = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > end) return false;
-    await sleep(50);
-  }
-  return true;
-}
-
-// A logged-in client from `localAddress`; resolves with {ws, request(cmd, data), pushes}.
-function loggedIn(url, userID, localAddress = '127.0.0.1') {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { localAddress });
-    const waiting = new Map();
-    const pushes = [];
-    let seq = 0;
-    const request = (cmd, data) => new Promise((done) => {
-      const s = `r${++seq}`;
-      waiting.set(s, done);
-      ws.send(JSON.stringify({ seq: s, cmd, data }));
-    });
-    ws.on('message', (raw) => {
-      const m = JSON.parse(raw.toString());
-      if (waiting.has(m.seq)) { waiting.get(m.seq)(m); waiting.delete(m.seq); } else pushes.push(m);
-    });
-    ws.on('error', reject);
-    ws.on('open', async () => {
-      const r = await request('login', { appID: 101, userID });
-      if (r.response.code !== 200) return reject(new Error(JSON.stringify(r)));
-      resolve({ ws, request, pushes });
-    });
-  });
-}
-
-test('15,000 connections that never log in are all closed at the login timeout; a user logs in meanwhile', async () => {
-  const loginTimeout = 15;
-  const node = await startParley({ args: ['--login-timeout', String(loginTimeout),
-                                          '--max-anonymous-per-address', '0', '--upgrades-per-address-per-second', '0'] });
-  try {
-    const total = 15000;
-    const sockets = [];
-    const closes = [];
-    let opened = 0, failed = 0;
-    const began = Date.now();
-    // At most 500 upgrades in flight at once, spread over the source addresses.
-    await new Promise((allOpen) => {
-      let started = 0;
-      const next = () => {
-        if (started === total) return;
-        const i = started++;
-        const ws = new WebSocket(node.url, { localAddress: sources[i % sources.length] });
-        ws.on('open', () => {
-          ws.openedAt = Date.now();
-          if (++opened + failed === total) allOpen();
-          next();
-        });
-        ws.on('error', () => {});
-        ws.on('close', (code) => {
-          if (!ws.openedAt) { if (++failed + opened === total) allOpen(); next(); return; }
-          closes.push({ code, after: (Date.now() - ws.openedAt) / 1000 });
-        });
-        sockets.push(ws);
-      };
-      for (let k = 0; k < 500; ++k) next();
-    });
-    const openSeconds = (Date.now() - began) / 1000;
-    assert.equal(failed, 0, 'every upgrade succeeded');
-    assert.ok(openSeconds < loginTimeout - 2, `opening took ${openSeconds} s, too close to the login timeout`);
-    assert.ok(closes.length < total, 'the connections are still held');
-    // A legitimate user, while the 15,000 are held.
-    const t0 = Date.now();
-    const alice = await loggedIn(node.url, 'alice');
-    const r = await alice.request('sendMessage', { userID: 'alice', msg: 'still here', msgID: 'a1' });
-    const loginMs = Date.now() - t0;
-    assert.equal(r.response.data.delivered, true);
-    console.log(`opened ${total} in ${openSeconds.toFixed(1)} s; a login and a message meanwhile took ${loginMs} ms`);
-    assert.ok(await waitFor(() => closes.length === total, (loginTimeout + 30) * 1000),
-              `${closes.length} of ${total} closed`);
-    const codes = new Set(closes.map((c) => c.code));
-    assert.deepEqual([...codes], [1000], `close codes: ${[...codes]}`);
-    const early = closes.filter((c) => c.after < loginTimeout - 0.5);
-    assert.equal(early.length, 0, `${early.length} closed before the login timeout`);
-    const late = Math.max(...closes.map((c) => c.after));
-    console.log(`closed after ${Math.min(...closes.map((c) => c.after)).toFixed(1)}..${late.toFixed(1)} s (login_timeout ${loginTimeout} s)`);
-    assert.ok(late < loginTimeout + 20, `the last closed ${late} s after opening`);
-    // The logged-in user is not touched.
-    assert.equal(alice.ws.readyState, WebSocket.OPEN);
-    const again = await alice.request('heartbeat', {});
-    assert.equal(again.response.code, 200);
-    alice.ws.close();
-  } finally {
-    await node.stop();
-  }
-});
 
 // One raw upgrade request from `localAddress`: resolves with the HTTP status (0: no answer).
 function rawUpgrade(port, localAddress) {
@@ -148,7 +54,7 @@ test('an upgrade storm of 10,000 from one address: the per-address caps apply an
         if (sent === total / 2)
           probe = (async () => {
             const t0 = Date.now();
-            const bob = await loggedIn(node.url, 'bob', '127.0.0.3');
+            const bob = await loggedIn(node.url, 'bob', { localAddress: '127.0.0.3' });
             const r = await bob.request('sendMessage', { userID: 'bob', msg: 'hi', msgID: 'b1' });
             bob.ws.close();
             return { delivered: r.response.data.delivered, ms: Date.now() - t0 };
@@ -177,9 +83,9 @@ test('an upgrade storm of 10,000 from one address: the per-address caps apply an
 test('a client flooding 100,000 frames is rate-limited, then closed with 1008; two other users lose nothing', async () => {
   const node = await startParley({ args: [] });  // the default frame limit
   try {
-    const flooder = await loggedIn(node.url, 'flood', '127.0.0.2');
-    const ann = await loggedIn(node.url, 'ann', '127.0.0.3');
-    const ben = await loggedIn(node.url, 'ben', '127.0.0.4');
+    const flooder = await loggedIn(node.url, 'flood', { localAddress: '127.0.0.2' });
+    const ann = await loggedIn(node.url, 'ann', { localAddress: '127.0.0.3' });
+    const ben = await loggedIn(node.url, 'ben', { localAddress: '127.0.0.4' });
     const closed = new Promise((resolve) => flooder.ws.on('close', (code) => resolve(code)));
     const limited = [];
     flooder.ws.on('message', (raw) => {

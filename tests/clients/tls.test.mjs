@@ -12,6 +12,7 @@ import path from 'node:path';
 import https from 'node:https';
 import WebSocket from 'ws';
 import { startParley } from '../support/parley_node.mjs';
+import { loggedIn as rawLoggedIn, waitFor } from './clients.mjs';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-tls-'));
 const file = (name) => path.join(dir, name);
@@ -44,30 +45,7 @@ after(async () => {
 const ca = () => fs.readFileSync(file('ca.pem'));
 const wssUrl = () => `wss://127.0.0.1:${node.port}/acc`;
 
-// A logged-in wss client: resolves with {ws, request(cmd, data)}.
-function loggedIn(userID) {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(wssUrl(), { ca: ca() });
-    const waiting = new Map();
-    ws.pushes = [];
-    let seq = 0;
-    const request = (cmd, data) => new Promise((done) => {
-      const s = `s${++seq}`;
-      waiting.set(s, done);
-      ws.send(JSON.stringify({ seq: s, cmd, data }));
-    });
-    ws.on('message', (raw) => {
-      const m = JSON.parse(raw.toString());
-      if (waiting.has(m.seq)) { waiting.get(m.seq)(m); waiting.delete(m.seq); } else ws.pushes.push(m);
-    });
-    ws.on('error', reject);
-    ws.on('open', async () => {
-      const r = await request('login', { appID: 101, userID });
-      if (r.response.code !== 200) return reject(new Error(JSON.stringify(r)));
-      resolve({ ws, request });
-    });
-  });
-}
+const loggedIn = (userID) => rawLoggedIn(wssUrl(), userID, { ca: ca() });
 
 function httpsGet(pathname) {
   return new Promise((resolve, reject) => {
@@ -87,14 +65,6 @@ function sClient(...extra) {
   return { status: r.status, out: r.stdout.toString() + r.stderr.toString() };
 }
 
-async function waitFor(pred, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return true;
-}
 
 test('wss: login, a private message and its push, over TLS verified against the test CA', async () => {
   const alice = await loggedIn('alice');
@@ -102,7 +72,7 @@ test('wss: login, a private message and its push, over TLS verified against the 
   const r = await alice.request('sendMessage', { userID: 'bob', msg: 'over tls', msgID: 't1' });
   assert.equal(r.response.code, 200);
   assert.equal(r.response.data.delivered, true);
-  assert.ok(await waitFor(() => bob.ws.pushes.some((p) => p.cmd === 'msg' && p.response.data.msg === 'over tls')));
+  assert.ok(await waitFor(() => bob.pushes.some((p) => p.cmd === 'msg' && p.response.data.msg === 'over tls')));
   alice.ws.close();
   bob.ws.close();
 });
@@ -114,8 +84,8 @@ test('wss: 2,000 messages, some larger than a TLS record, arrive complete and in
   for (let i = 0; i < 2000; ++i)
     alice.ws.send(JSON.stringify({ seq: `m${i}`, cmd: 'sendMessage',
                                    data: { userID: 'bob', msg: i % 100 === 0 ? `${i}:${big}` : `${i}`, msgID: `o${i}` } }));
-  assert.ok(await waitFor(() => bob.ws.pushes.filter((p) => p.cmd === 'msg').length >= 2000, 20000));
-  const got = bob.ws.pushes.filter((p) => p.cmd === 'msg').map((p) => p.response.data.msg);
+  assert.ok(await waitFor(() => bob.pushes.filter((p) => p.cmd === 'msg').length >= 2000, 20000));
+  const got = bob.pushes.filter((p) => p.cmd === 'msg').map((p) => p.response.data.msg);
   assert.equal(got.length, 2000);
   got.forEach((m, i) => assert.equal(m.split(':')[0], String(i)));
   assert.equal(got[100].length, `100:${big}`.length);
@@ -170,7 +140,7 @@ test('SIGHUP reloads the certificate for new connections; open ones stay; a brok
   // The connections made before the reload still carry traffic.
   const r = await alice.request('sendMessage', { userID: 'bob', msg: 'after reload', msgID: 't2' });
   assert.equal(r.response.data.delivered, true);
-  assert.ok(await waitFor(() => bob.ws.pushes.some((p) => p.cmd === 'msg' && p.response.data.msg === 'after reload')));
+  assert.ok(await waitFor(() => bob.pushes.some((p) => p.cmd === 'msg' && p.response.data.msg === 'after reload')));
   // A key that is not PEM: the reload is refused and the second certificate stays.
   fs.writeFileSync(file('server.key'), 'not a key\n');
   node.proc.kill('SIGHUP');

@@ -309,10 +309,11 @@ TEST_F(Limits, IdleKeepAliveConnectionsAreClosed) {
 }
 
 // A behaviour that holds the only actor worker until the test releases it: every HTTP
-// request that needs an actor stays in flight meanwhile.
-behaviour_spec blocking_behaviour(std::shared_future<void> gate) {
-  return {"block", true, true, [gate](caf::event_based_actor*, behaviour_context) {
-            return caf::behavior{[gate](handle_atom, const command&) -> command_result {
+// request that needs an actor stays in flight meanwhile. `entered` is set once it holds it.
+behaviour_spec blocking_behaviour(std::shared_future<void> gate, std::shared_ptr<std::promise<void>> entered) {
+  return {"block", true, true, [gate, entered](caf::event_based_actor*, behaviour_context) {
+            return caf::behavior{[gate, entered](handle_atom, const command&) -> command_result {
+              entered->set_value();
               gate.wait();
               return behaviours::reply_ok();
             }};
@@ -323,14 +324,16 @@ behaviour_spec blocking_behaviour(std::shared_future<void> gate) {
 // Retry-After at once (not queued); once the others are answered, requests pass again.
 TEST_F(Limits, ConcurrentHttpRequestsAreCapped) {
   std::promise<void> release;
-  extra_behaviours_ = {blocking_behaviour(release.get_future().share())};
+  auto entered = std::make_shared<std::promise<void>>();
+  auto held_worker = entered->get_future();
+  extra_behaviours_ = {blocking_behaviour(release.get_future().share(), entered)};
   start([](node_config& c) {
     c.max_http_requests = 2;
     c.actor_threads = 1;
   });
   auto blocker = user(101, "blocker");
   blocker->send(R"({"seq":"b","cmd":"block","data":{}})");
-  std::this_thread::sleep_for(100ms);  // the worker is now held
+  ASSERT_EQ(held_worker.wait_for(5s), std::future_status::ready);  // the worker is now held
   std::vector<std::unique_ptr<raw_connection>> held;
   for (int i = 0; i < 2; ++i) {
     held.push_back(std::make_unique<raw_connection>(port()));
