@@ -127,7 +127,7 @@ bool node_runtime::start(std::string& error) {
     return false;
   }
   port_ = listener_->port();
-  if (cluster_ && !cluster_->start(node_, users_, port_, error)) return false;
+  if (cluster_ && !cluster_->start(node_, users_, gateway_->registry, port_, error)) return false;
   warn_about_limits(*config_);
   listener_->run();
   pings_->start();

@@ -7,6 +7,7 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/codegen/service_type.h>
 
+#include "cluster/admin/gateway_service.hpp"
 #include "cluster/cluster_actor.hpp"
 #include "cluster/peer/live_streams.hpp"
 #include "cluster/peer/peer_service.hpp"
@@ -71,8 +72,8 @@ cluster_runtime::cluster_runtime(caf::actor_system& system, std::shared_ptr<cons
 
 cluster_runtime::~cluster_runtime() { stop(); }
 
-bool cluster_runtime::start(const node_handle& node, user_directory_ptr users, uint16_t port,
-                            std::string& error) {
+bool cluster_runtime::start(const node_handle& node, user_directory_ptr users,
+                            registry_ptr registry, uint16_t port, std::string& error) {
   listen_port_->store(port);
   peer_service_setup ps;
   ps.system = &system_;
@@ -82,11 +83,13 @@ bool cluster_runtime::start(const node_handle& node, user_directory_ptr users, u
   ps.stats = &stats_;
   ps.counters = &node_stats_;
   service_ = make_peer_service(std::move(ps));
+  admin_ = make_gateway_service({&system_, node, remote_, std::move(registry), config_});
   grpc::ServerBuilder builder;
   int bound = 0;
   builder.AddListeningPort(config_->grpc_listen, grpc::InsecureServerCredentials(), &bound);
   builder.SetMaxReceiveMessageSize(64 << 20);
   builder.RegisterService(service_.get());
+  builder.RegisterService(admin_.get());
   server_ = builder.BuildAndStart();
   if (!server_ || bound == 0) {
     error = "cannot listen for gRPC on " + config_->grpc_listen;
@@ -130,6 +133,7 @@ void cluster_runtime::stop() {
     log::cluster()->warn("shutdown: {} peer stream(s) still open", left);
   server_.reset();
   service_.reset();
+  admin_.reset();
 }
 
 }  // namespace parley::cluster

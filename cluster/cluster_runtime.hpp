@@ -40,10 +40,12 @@ class cluster_runtime {
   // The node's remote (spawned by the constructor).
   remote_actor remote() const { return remote_; }
 
-  // Starts the Redis I/O thread and the gRPC server for `node`. False with `error` when the
-  // gRPC address cannot be bound.
+  // Starts the Redis I/O thread and the gRPC server for `node`: the peers' service and the
+  // management API (cluster/admin, running `registry`'s behaviours). False with `error` when
+  // the gRPC address cannot be bound.
   // `port` is the node's bound WebSocket/HTTP port (its public address without one set).
-  bool start(const node_handle& node, user_directory_ptr users, uint16_t port, std::string& error);
+  bool start(const node_handle& node, user_directory_ptr users, registry_ptr registry,
+             uint16_t port, std::string& error);
 
   // Leaves the registry, stops the peer links, the gRPC server and the Redis clients. Call
   // before the actor system goes; idempotent.
@@ -68,6 +70,7 @@ class cluster_runtime {
   std::vector<redis::client_ptr> shards_;
   remote_actor remote_;
   std::unique_ptr<grpc::Service> service_;
+  std::unique_ptr<grpc::Service> admin_;
   std::unique_ptr<grpc::Server> server_;
   bool stopped_ = false;
 };

@@ -1,5 +1,5 @@
 // /group/send and /group/members: backend access to groups.
-#include "gateway/ask.hpp"
+#include "actors/ask.hpp"
 #include "gateway/routes/route_helpers.hpp"
 #include "gateway/routes/routes.hpp"
 

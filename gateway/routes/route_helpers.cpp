@@ -1,8 +1,7 @@
 #include "gateway/routes/route_helpers.hpp"
 
-#include "actors/registry/behaviour_registry.hpp"
+#include "actors/registry/run_command.hpp"
 #include "config/text.hpp"
-#include "gateway/ask.hpp"
 #include "gateway/url.hpp"
 
 namespace parley::routes {
@@ -43,25 +42,17 @@ std::optional<nlohmann::json> message_fields(const api_request& req, const std::
 void run_behaviour(gateway_context& ctx, const std::string& cmd, uint32_t app_id,
                    const std::string& sender, nlohmann::json data, responder respond,
                    std::function<nlohmann::json(const nlohmann::json&)> shape_data) {
-  auto entry = ctx.registry->find(cmd);
-  if (entry == nullptr) return respond(json_reply(1010, "no behaviour " + cmd, nullptr, 500));
-  auto handler = entry->handler();
-  if (!handler) return respond(json_reply(1004, "behaviour " + cmd + " is down", nullptr, 500));
-  command c;
-  c.cmd = cmd;
-  c.data = std::make_shared<const nlohmann::json>(std::move(data));
-  c.origin = command_origin::http;
-  c.login = login_info{app_id, sender, caf::actor{}};
-  ask<command_result>(
-      ctx.system, handler,
-      [respond, shape_data](std::optional<command_result> r) {
-        if (!r) return respond(json_reply(1004, "server error", nullptr, 500));
-        auto status = r->code == result_code::ok ? 200u : 400u;
-        auto msg = r->code_msg.empty() ? code_message(r->code) : r->code_msg;
-        auto data = shape_data && r->code == result_code::ok ? shape_data(r->data) : r->data;
-        respond(json_reply(to_int(r->code), msg, std::move(data), status));
-      },
-      handle_atom::value, std::move(c));
+  run_command(ctx.system, ctx.registry, cmd, app_id, sender, std::move(data),
+              [respond, shape_data](command_result r) {
+                auto status = r.code == result_code::ok                ? 200u
+                              : r.code == result_code::server_error ||
+                                        r.code == result_code::route_not_exist
+                                  ? 500u
+                                  : 400u;
+                auto msg = r.code_msg.empty() ? code_message(r.code) : r.code_msg;
+                auto data = shape_data && r.code == result_code::ok ? shape_data(r.data) : r.data;
+                respond(json_reply(to_int(r.code), msg, std::move(data), status));
+              });
 }
 
 }  // namespace parley::routes

@@ -9,7 +9,7 @@
 
 #include "config/logging.hpp"
 #include "config/text.hpp"
-#include "gateway/ask.hpp"
+#include "actors/ask.hpp"
 #include "gateway/routes/routes.hpp"
 
 namespace parley {

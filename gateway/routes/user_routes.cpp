@@ -1,7 +1,7 @@
 // /user/list, /user/online, /user/sendMessage, /user/sendMessageAll: the gowebsocket API,
 // same parameters and response shapes. Sends run through the same behaviours as WebSocket
 // sends, so validation, de-duplication and encoding are shared.
-#include "gateway/ask.hpp"
+#include "actors/ask.hpp"
 #include "gateway/routes/route_helpers.hpp"
 #include "gateway/routes/routes.hpp"
 

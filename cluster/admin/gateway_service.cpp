@@ -1,0 +1,326 @@
+#include "cluster/admin/gateway_service.hpp"
+
+#include <functional>
+#include <optional>
+
+#include <grpcpp/grpcpp.h>
+#include <openssl/crypto.h>
+
+#include "actors/ask.hpp"
+#include "actors/registry/run_command.hpp"
+#include "config/node_config.hpp"
+#include "proto/gateway.grpc.pb.h"
+
+namespace parley::cluster {
+namespace {
+
+namespace pb = parley::admin;
+using grpc::Status;
+using grpc::StatusCode;
+
+constexpr uint32_t page_size = 1000;
+
+Status invalid(const std::string& what) { return Status(StatusCode::INVALID_ARGUMENT, what); }
+Status unavailable() {
+  return Status(StatusCode::UNAVAILABLE, "the node did not answer in time");
+}
+
+// A behaviour's refusal as a gRPC status (ok stays ok).
+Status status_of(const command_result& r) {
+  if (r.code == result_code::ok) return Status::OK;
+  auto msg = r.code_msg.empty() ? std::string(code_message(r.code)) : r.code_msg;
+  switch (r.code) {
+    case result_code::illegal_parameter:
+    case result_code::illegal_user_id: return Status(StatusCode::INVALID_ARGUMENT, msg);
+    case result_code::unauthorized: return Status(StatusCode::PERMISSION_DENIED, msg);
+    case result_code::rate_limited: return Status(StatusCode::RESOURCE_EXHAUSTED, msg);
+    case result_code::route_not_exist: return Status(StatusCode::UNIMPLEMENTED, msg);
+    case result_code::server_error: return Status(StatusCode::UNAVAILABLE, msg);
+    default: return Status(StatusCode::FAILED_PRECONDITION, msg);
+  }
+}
+
+// The behaviours' message fields from a request's Message.
+nlohmann::json message_data(const pb::Message& m) {
+  return {{"msg", m.msg()}, {"type", m.type().empty() ? "text" : m.type()}, {"msgID", m.msg_id()}};
+}
+
+std::string sender_of(const pb::Message& m) { return m.from().empty() ? "system" : m.from(); }
+
+void fill(pb::SendReply* reply, const nlohmann::json& data) {
+  if (data.contains("delivered")) reply->set_delivered(data["delivered"].get<bool>());
+  if (data.contains("recipients")) {
+    auto n = data["recipients"].get<uint32_t>();
+    reply->set_recipients(n);
+    reply->set_delivered(n > 0);
+  }
+  reply->set_duplicate(data.value("duplicate", false));
+}
+
+// A streamed list, one page per write. `fetch(cursor, done)` produces the page after `cursor`
+// (done(nullopt) when the node failed to answer); an empty next_cursor ends the list.
+class page_writer final : public grpc::ServerWriteReactor<pb::IdPage> {
+ public:
+  using fetch_fn = std::function<void(const std::string&, std::function<void(std::optional<user_page>)>)>;
+
+  static void start(grpc::ServerWriteReactor<pb::IdPage>*& out, fetch_fn fetch) {
+    auto* w = new page_writer(std::move(fetch));
+    out = w;
+    w->next();
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) return Finish(Status(StatusCode::CANCELLED, "the caller went away"));
+    if (last_) return Finish(Status::OK);
+    next();
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  explicit page_writer(fetch_fn fetch) : fetch_(std::move(fetch)) {}
+
+  void next() {
+    fetch_(cursor_, [this](std::optional<user_page> page) {
+      if (!page) return Finish(unavailable());
+      page_.Clear();
+      for (auto& id : page->users) page_.add_ids(std::move(id));
+      page_.set_total(page->total);
+      cursor_ = std::move(page->next_cursor);
+      last_ = cursor_.empty();
+      StartWrite(&page_);
+    });
+  }
+
+  fetch_fn fetch_;
+  std::string cursor_;
+  bool last_ = false;
+  pb::IdPage page_;
+};
+
+// A list already in memory, in pages.
+user_page page_of(const std::vector<std::string>& all, const std::string& cursor) {
+  user_page p;
+  size_t from = cursor.empty() ? 0 : std::stoul(cursor);
+  size_t to = std::min(all.size(), from + page_size);
+  p.users.assign(all.begin() + static_cast<std::ptrdiff_t>(from),
+                 all.begin() + static_cast<std::ptrdiff_t>(to));
+  p.total = static_cast<uint32_t>(all.size());
+  if (to < all.size()) p.next_cursor = std::to_string(to);
+  return p;
+}
+
+class gateway_service final : public pb::Gateway::CallbackService {
+ public:
+  explicit gateway_service(gateway_service_setup setup) : s_(std::move(setup)) {}
+
+  // --- uid ---------------------------------------------------------------------------------
+
+  grpc::ServerUnaryReactor* UidIsOnline(grpc::CallbackServerContext* ctx,
+                                        const pb::UidRequest* req, pb::BoolReply* reply) override {
+    auto* r = ctx->DefaultReactor();
+    if (auto st = check(ctx, req->app_id(), req->user_id(), "user_id"); !st.ok()) return done(r, st);
+    ask<bool>(
+        *s_.system, s_.node,
+        [r, reply](std::optional<bool> online) {
+          if (!online) return r->Finish(unavailable());
+          reply->set_value(*online);
+          r->Finish(Status::OK);
+        },
+        online_atom::value, req->app_id(), req->user_id());
+    return r;
+  }
+
+  grpc::ServerUnaryReactor* CountOnlineUid(grpc::CallbackServerContext* ctx,
+                                           const pb::AppRequest* req,
+                                           pb::CountReply* reply) override {
+    auto* r = ctx->DefaultReactor();
+    if (auto st = check(ctx, req->app_id()); !st.ok()) return done(r, st);
+    ask<user_page>(
+        *s_.system, s_.node,
+        [r, reply](std::optional<user_page> page) {
+          if (!page) return r->Finish(unavailable());
+          reply->set_count(page->total);
+          r->Finish(Status::OK);
+        },
+        users_atom::value, req->app_id(), std::string{}, uint32_t{1});
+    return r;
+  }
+
+  grpc::ServerWriteReactor<pb::IdPage>* GetAllOnlineUid(grpc::CallbackServerContext* ctx,
+                                                         const pb::AppRequest* req) override {
+    if (auto st = check(ctx, req->app_id()); !st.ok()) return refused(st);
+    grpc::ServerWriteReactor<pb::IdPage>* out = nullptr;
+    auto system = s_.system;
+    auto node = s_.node;
+    auto app = req->app_id();
+    page_writer::start(out, [system, node, app](const std::string& cursor, auto done) {
+      ask<user_page>(*system, node, std::move(done), users_atom::value, app, cursor, page_size);
+    });
+    return out;
+  }
+
+  grpc::ServerUnaryReactor* SendMessageToUid(grpc::CallbackServerContext* ctx,
+                                             const pb::UidSendRequest* req,
+                                             pb::SendReply* reply) override {
+    auto* r = ctx->DefaultReactor();
+    if (auto st = check(ctx, req->app_id(), req->user_id(), "user_id"); !st.ok()) return done(r, st);
+    auto data = message_data(req->message());
+    data["userID"] = req->user_id();
+    send(r, reply, "sendMessage", req->app_id(), sender_of(req->message()), std::move(data));
+    return r;
+  }
+
+  // --- client ------------------------------------------------------------------------------
+
+  grpc::ServerUnaryReactor* BroadcastMessage(grpc::CallbackServerContext* ctx,
+                                             const pb::BroadcastRequest* req,
+                                             pb::SendReply* reply) override {
+    auto* r = ctx->DefaultReactor();
+    if (auto st = check(ctx, req->app_id()); !st.ok()) return done(r, st);
+    send(r, reply, "sendAll", req->app_id(), sender_of(req->message()),
+         message_data(req->message()));
+    return r;
+  }
+
+  // --- group -------------------------------------------------------------------------------
+
+  grpc::ServerUnaryReactor* SendMessageToGroup(grpc::CallbackServerContext* ctx,
+                                               const pb::GroupSendRequest* req,
+                                               pb::SendReply* reply) override {
+    auto* r = ctx->DefaultReactor();
+    if (auto st = check(ctx, req->app_id(), req->group(), "group"); !st.ok()) return done(r, st);
+    auto data = message_data(req->message());
+    data["group"] = req->group();
+    send(r, reply, "sendGroup", req->app_id(), sender_of(req->message()), std::move(data));
+    return r;
+  }
+
+  grpc::ServerUnaryReactor* CountGroup(grpc::CallbackServerContext* ctx,
+                                       const pb::GroupRequest* req,
+                                       pb::CountReply* reply) override {
+    auto* r = ctx->DefaultReactor();
+    if (auto st = check(ctx, req->app_id(), req->group(), "group"); !st.ok()) return done(r, st);
+    ask<std::vector<std::string>>(
+        *s_.system, s_.node,
+        [r, reply](std::optional<std::vector<std::string>> members) {
+          if (!members) return r->Finish(unavailable());
+          reply->set_count(members->size());
+          r->Finish(Status::OK);
+        },
+        members_atom::value, req->app_id(), req->group());
+    return r;
+  }
+
+  // The group's members (userIDs: Parley's groups hold users), cluster-wide, in pages.
+  grpc::ServerWriteReactor<pb::IdPage>* GetGroupOnlineClient(grpc::CallbackServerContext* ctx,
+                                                              const pb::GroupRequest* req) override {
+    if (auto st = check(ctx, req->app_id(), req->group(), "group"); !st.ok()) return refused(st);
+    grpc::ServerWriteReactor<pb::IdPage>* out = nullptr;
+    auto system = s_.system;
+    auto node = s_.node;
+    auto app = req->app_id();
+    auto group = req->group();
+    // The members are asked for once; the pages are cut from that one answer.
+    auto members = std::make_shared<std::optional<std::vector<std::string>>>();
+    page_writer::start(out, [=](const std::string& cursor, auto done) {
+      if (*members) return done(page_of(**members, cursor));
+      ask<std::vector<std::string>>(
+          *system, node,
+          [members, cursor, done](std::optional<std::vector<std::string>> all) {
+            if (!all) return done(std::nullopt);
+            *members = std::move(*all);
+            done(page_of(**members, cursor));
+          },
+          members_atom::value, app, group);
+    });
+    return out;
+  }
+
+  // --- Parley's own ------------------------------------------------------------------------
+
+  grpc::ServerUnaryReactor* ListNodes(grpc::CallbackServerContext* ctx, const pb::Empty*,
+                                      pb::NodeList* reply) override {
+    auto* r = ctx->DefaultReactor();
+    if (auto st = authorized(ctx); !st.ok()) return done(r, st);
+    ask<std::vector<node_summary>>(
+        *s_.system, s_.remote,
+        [r, reply](std::optional<std::vector<node_summary>> nodes) {
+          if (!nodes) return r->Finish(unavailable());
+          for (const auto& n : *nodes) {
+            auto* out = reply->add_nodes();
+            out->set_node_id(n.node);
+            out->set_grpc_address(n.grpc);
+            out->set_public_address(n.address);
+            out->set_started_ms(n.started_ms);
+            out->set_connections(n.connections);
+            out->set_users(n.users);
+            out->set_self(n.self);
+          }
+          r->Finish(Status::OK);
+        },
+        nodes_atom::value);
+    return r;
+  }
+
+ private:
+  static grpc::ServerUnaryReactor* done(grpc::ServerUnaryReactor* r, const Status& st) {
+    r->Finish(st);
+    return r;
+  }
+
+  // A stream refused before its first page.
+  static grpc::ServerWriteReactor<pb::IdPage>* refused(const Status& st) {
+    struct refusal final : grpc::ServerWriteReactor<pb::IdPage> {
+      explicit refusal(const Status& st) { Finish(st); }
+      void OnDone() override { delete this; }
+    };
+    return new refusal(st);
+  }
+
+  Status authorized(grpc::CallbackServerContext* ctx) const {
+    const auto& key = s_.config->api_key;
+    if (key.empty()) return Status::OK;
+    const auto& md = ctx->client_metadata();
+    auto it = md.find("authorization");
+    std::string expected = "Bearer " + key;
+    if (it == md.end() || it->second.size() != expected.size() ||
+        CRYPTO_memcmp(it->second.data(), expected.data(), expected.size()) != 0)
+      return Status(StatusCode::UNAUTHENTICATED,
+                    "missing or wrong API key (metadata authorization: Bearer KEY)");
+    return Status::OK;
+  }
+
+  Status check(grpc::CallbackServerContext* ctx, uint32_t app_id) const {
+    if (auto st = authorized(ctx); !st.ok()) return st;
+    if (app_id == 0) return invalid("app_id is required");
+    if (!s_.config->serves_app(app_id))
+      return invalid("app_id " + std::to_string(app_id) + " is not served by this cluster");
+    return Status::OK;
+  }
+
+  Status check(grpc::CallbackServerContext* ctx, uint32_t app_id, const std::string& value,
+               const char* field) const {
+    if (auto st = check(ctx, app_id); !st.ok()) return st;
+    if (value.empty()) return invalid(std::string(field) + " is required");
+    return Status::OK;
+  }
+
+  void send(grpc::ServerUnaryReactor* r, pb::SendReply* reply, const std::string& cmd,
+            uint32_t app_id, const std::string& sender, nlohmann::json data) {
+    run_command(*s_.system, s_.registry, cmd, app_id, sender, std::move(data),
+                [r, reply](command_result res) {
+                  if (res.code == result_code::ok) fill(reply, res.data);
+                  r->Finish(status_of(res));
+                });
+  }
+
+  gateway_service_setup s_;
+};
+
+}  // namespace
+
+std::unique_ptr<grpc::Service> make_gateway_service(gateway_service_setup setup) {
+  return std::make_unique<gateway_service>(std::move(setup));
+}
+
+}  // namespace parley::cluster
