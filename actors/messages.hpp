@@ -136,6 +136,11 @@ using send_app_atom = caf::atom_constant<caf::atom("sendApp")>;
 // -> node: (users_atom, app, cursor, uint32 limit) -> user_page: ids after `cursor` ("" from
 //    the start), at most `limit`, in id order
 using users_atom = caf::atom_constant<caf::atom("users")>;
+// -> node: (kick_atom, app, user_id, reason) -> uint32: closes every connection of the user,
+//    on every node (close code close_code(kicked), `reason` as the close frame's text, cut
+//    to 123 bytes); (local_atom, kick_atom, …) this node's only. -> remote: (kick_atom,
+//    user_key, reason) -> route_result (connections closed on the other nodes)
+using kick_atom = caf::atom_constant<caf::atom("kick")>;
 // -> node: (online_atom, app, user_id) -> bool
 using online_atom = caf::atom_constant<caf::atom("online")>;
 // -> node: (members_atom, app, group) -> std::vector<std::string>; node -> group: (members_atom)

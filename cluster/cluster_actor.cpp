@@ -503,6 +503,16 @@ impl_actor::behavior_type cluster_actor(self_ptr self, cluster_setup setup) {
         });
         return rp;
       },
+      [=](kick_atom, const user_key& k, const std::string& reason) -> caf::result<route_result> {
+        auto rp = self->make_response_promise<route_result>();
+        peer_request r;
+        r.what = peer_request::kind::kick;
+        r.app_id = k.app_id;
+        r.id = k.user_id;
+        r.sender = reason;
+        route_to_holders(self, k, std::move(r), rp);
+        return rp;
+      },
       [=](online_atom, const user_key& k) -> caf::result<bool> {
         auto rp = self->make_response_promise<bool>();
         lookup(self, keys::of(k), [=](const holders* h) mutable {

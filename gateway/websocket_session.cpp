@@ -277,7 +277,7 @@ bool websocket_session::batch_written(beast::error_code ec) {
   ctx_.stats.frames_out_total.fetch_add(batch->frames(), std::memory_order_relaxed);
   ctx_.stats.bytes_out_total.fetch_add(batch->payload_bytes(), std::memory_order_relaxed);
   if (closing_) {
-    ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(close_code(reason_)), to_string(reason_)),
+    ws_.async_close(close_frame(),
                     beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
     return false;
   }
@@ -300,13 +300,27 @@ void websocket_session::close(close_reason reason) {
   net::post(ws_.get_executor(), [self = shared_from_this(), reason] { self->start_close(reason); });
 }
 
+void websocket_session::close(close_reason reason, const std::string& text) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), reason, text] {
+    // RFC 6455: a close frame's payload is at most 125 bytes, 2 of them the code
+    if (!text.empty() && !self->closing_ && !self->finished_)
+      self->close_text_ = std::make_unique<std::string>(text.substr(0, 123));
+    self->start_close(reason);
+  });
+}
+
+websocket::close_reason websocket_session::close_frame() const {
+  return websocket::close_reason(static_cast<websocket::close_code>(close_code(reason_)),
+                                 close_text_ ? *close_text_ : to_string(reason_));
+}
+
 void websocket_session::start_close(close_reason reason) {
   if (closing_ || finished_) return;
   closing_ = true;
   reason_ = reason;
   drop_queued(writing());  // keep only the frames being written; the rest will never be sent
   if (batch_) return;  // on_write starts the close
-  ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(close_code(reason)), to_string(reason)),
+  ws_.async_close(close_frame(),
                   beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
 }
 

@@ -63,6 +63,7 @@ class websocket_session : public connection_sink,
   void send(frame_ptr frame) override;
   void frame_done() override;
   void close(close_reason reason) override;
+  void close(close_reason reason, const std::string& text) override;
   void logged_in() override;
   std::shared_ptr<keepalive::member> pin() override { return weak_from_this().lock(); }
   void quiet() override;
@@ -92,6 +93,7 @@ class websocket_session : public connection_sink,
   void drop_queued(std::size_t keep);
   void close_socket();
   void start_close(close_reason reason);
+  boost::beast::websocket::close_reason close_frame() const;  // reason_ (and close_text_)
   void on_close(boost::beast::error_code ec);
   void finish(close_reason reason);
 
@@ -119,6 +121,7 @@ class websocket_session : public connection_sink,
   uint32_t pre_app_ = 0;
   std::string pre_user_;
   close_reason reason_ = close_reason::client;
+  std::unique_ptr<std::string> close_text_;  // an API close's own reason text, if any
   bool attached_ = false;
   bool reading_ = false;
   bool closing_ = false;

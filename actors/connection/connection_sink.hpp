@@ -29,6 +29,11 @@ class connection_sink {
 
   // Starts a close handshake with close_code(reason). Idempotent.
   virtual void close(close_reason reason) = 0;
+  // The same with `text` as the close frame's reason instead of the reason's name.
+  virtual void close(close_reason reason, const std::string& text) {
+    (void)text;
+    close(reason);
+  }
 
   // The connection logged in (it no longer counts as anonymous for its address).
   virtual void logged_in() {}

@@ -113,6 +113,18 @@ size_t push_to_app(self_ptr self, uint32_t app_id, const frame_ptr& frame,
   return n;
 }
 
+// Closes every connection of the user here (close_reason::kicked); returns how many.
+uint32_t kick_here(self_ptr self, uint32_t app_id, const std::string& user_id,
+                   const std::string& reason) {
+  auto& st = self->state;
+  auto user = st.users.find(scoped_key(app_id, user_id));
+  if (user == st.users.end()) return 0;
+  auto n = static_cast<uint32_t>(user->second.sinks->close_all(close_reason::kicked, reason));
+  log::node()->info("kick app={} user={} connections={} reason={}", app_id,
+                    log::safe(user_id, 100), n, log::safe(reason, 200));
+  return n;
+}
+
 // A presence push (enter/exit) to the app's users here, and once to each other node.
 void presence(self_ptr self, const char* kind, uint32_t app_id, const std::string& user_id,
               const std::string& except_user) {
@@ -508,6 +520,21 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
         self->request(self->state.setup.remote, caf::infinite, users_atom::value, app_id, cursor,
                       limit)
             .then([=](const user_page& there) mutable { rp.deliver(routing::merge_pages(here, there, limit)); },
+                  [=](caf::error&) mutable { rp.deliver(here); });
+        return rp;
+      },
+      [=](local_atom, kick_atom, uint32_t app_id, const std::string& user_id,
+          const std::string& reason) {
+        return kick_here(self, app_id, user_id, reason);
+      },
+      [=](kick_atom, uint32_t app_id, const std::string& user_id,
+          const std::string& reason) -> caf::result<uint32_t> {
+        auto here = kick_here(self, app_id, user_id, reason);
+        if (!self->state.setup.remote) return here;
+        auto rp = self->make_response_promise<uint32_t>();
+        self->request(self->state.setup.remote, caf::infinite, kick_atom::value,
+                      user_key{app_id, user_id}, reason)
+            .then([=](const route_result& there) mutable { rp.deliver(here + there.reached); },
                   [=](caf::error&) mutable { rp.deliver(here); });
         return rp;
       },

@@ -22,6 +22,7 @@ uint16_t close_code(close_reason reason) {
     case close_reason::slow_reader: return 1008;  // policy violation
     case close_reason::rate_limited: return 1008;
     case close_reason::oversize: return 1009;     // message too big
+    case close_reason::kicked: return 4001;       // an operator's kick (application range)
     case close_reason::shutdown: return 1001;     // going away
     case close_reason::error: return 1011;        // internal error
     default: return 1000;                         // normal closure

@@ -45,6 +45,13 @@ class user_sinks {
     return sinks_.size();
   }
 
+  // Closes every socket of the user; returns how many.
+  size_t close_all(close_reason reason, const std::string& text) const {
+    std::lock_guard<std::mutex> guard(mutex_);
+    for (const auto& sink : sinks_) sink->close(reason, text);
+    return sinks_.size();
+  }
+
   size_t size() const {
     std::lock_guard<std::mutex> guard(mutex_);
     return sinks_.size();

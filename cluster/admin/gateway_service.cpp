@@ -238,6 +238,21 @@ class gateway_service final : public pb::Gateway::CallbackService {
 
   // --- Parley's own ------------------------------------------------------------------------
 
+  grpc::ServerUnaryReactor* KickUser(grpc::CallbackServerContext* ctx, const pb::KickRequest* req,
+                                     pb::CloseReply* reply) override {
+    auto* r = ctx->DefaultReactor();
+    if (auto st = check(ctx, req->app_id(), req->user_id(), "user_id"); !st.ok()) return done(r, st);
+    ask<uint32_t>(
+        *s_.system, s_.node,
+        [r, reply](std::optional<uint32_t> closed) {
+          if (!closed) return r->Finish(unavailable());
+          reply->set_closed(*closed);
+          r->Finish(Status::OK);
+        },
+        kick_atom::value, req->app_id(), req->user_id(), req->reason());
+    return r;
+  }
+
   grpc::ServerUnaryReactor* ListNodes(grpc::CallbackServerContext* ctx, const pb::Empty*,
                                       pb::NodeList* reply) override {
     auto* r = ctx->DefaultReactor();

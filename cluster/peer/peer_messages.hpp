@@ -14,11 +14,12 @@
 namespace parley::cluster {
 
 struct peer_request {
-  enum class kind : uint8_t { user, group, app, users, online, members, member, user_groups };
+  enum class kind : uint8_t { user, group, app, users, online, members, member, user_groups, kick };
   kind what = kind::user;
   uint32_t app_id = 0;
   std::string id;      // user id (user, online, member, user_groups), group (group, members)
-  std::string sender;  // group: the sender; app: the user to leave out; member: the group
+  std::string sender;  // group: the sender; app: the user to leave out; member: the group;
+                       // kick: the reason
   frame_ptr frame;     // user, group, app
   std::string cursor;  // users
   uint32_t limit = 0;  // users

@@ -74,6 +74,11 @@ caf::behavior inbound(caf::stateful_actor<inbound_state>* self, peer_service_set
         answer(st, id, counted(n));
         break;
       }
+      case k::kick:
+        self->request(node, caf::infinite, local_atom::value, kick_atom::value, r.app_id, r.id,
+                      r.sender)
+            .then([=](uint32_t n) { answer(self->state, id, counted(n)); }, failed(id));
+        break;
       case k::online: {
         peer_answer a = counted(setup.users->find(scoped_key(r.app_id, r.id)) ? 1 : 0);
         answer(st, id, a);

@@ -37,6 +37,13 @@ void to_wire(uint64_t id, const peer_request& r, wire::Envelope& out) {
       m->set_limit(r.limit);
       break;
     }
+    case k::kick: {
+      auto* m = out.mutable_kick();
+      m->set_app_id(r.app_id);
+      m->set_user_id(r.id);
+      m->set_reason(r.sender);
+      break;
+    }
     case k::online: {
       auto* m = out.mutable_online();
       m->set_app_id(r.app_id);
@@ -108,6 +115,12 @@ bool request_from_wire(const wire::Envelope& e, peer_request& out) {
       out.app_id = e.users().app_id();
       out.cursor = e.users().cursor();
       out.limit = e.users().limit();
+      return true;
+    case wire::Envelope::kKick:
+      out.what = k::kick;
+      out.app_id = e.kick().app_id();
+      out.id = e.kick().user_id();
+      out.sender = e.kick().reason();
       return true;
     case wire::Envelope::kOnline:
       out.what = k::online;

@@ -128,6 +128,29 @@ describe('management API on two nodes', () => {
     c1.close(); c2.close();
   });
 
+  test('kick: every device of the user, on both nodes, closed with the reason', async () => {
+    const phone = await connect(nodes[0], 10, 'eve');
+    const laptop = await connect(nodes[1], 10, 'eve');
+    const other = await connect(nodes[1], 10, 'frank');
+    const closes = [phone, laptop].map((c) => new Promise((resolve) => {
+      c.ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+    }));
+    const [kicked] = await json(nodes[0], ['kick', '--app', '10', '--user', 'eve', '--msg', 'account suspended']);
+    assert.equal(kicked.closed, 2);
+    for (const c of await Promise.all(closes))
+      assert.deepEqual(c, { code: 4001, reason: 'account suspended' });
+    // the others stay; the user is gone everywhere
+    assert.equal((await other.request('heartbeat', {})).code, 200);
+    const deadline = Date.now() + 5000;
+    while ((await json(nodes[1], ['online', '--app', '10', '--user', 'eve']))[0].online) {
+      assert.ok(Date.now() < deadline, 'eve still online after the kick');
+      await sleep(50);
+    }
+    const [none] = await json(nodes[1], ['kick', '--app', '10', '--user', 'eve']);
+    assert.equal(none.closed, 0);
+    other.close();
+  });
+
   test('a list of 5,000 users over both nodes streams complete, in pages', async () => {
     const clients = [];
     const n = 5000;

@@ -79,6 +79,17 @@ TEST(WireConversion, RequestsRoundTrip) {
   EXPECT_EQ(ug.what, k::user_groups);
   EXPECT_EQ(ug.app_id, 6u);
   EXPECT_EQ(ug.id, "fay");
+
+  peer_request kick;
+  kick.what = k::kick;
+  kick.app_id = 4;
+  kick.id = "gil";
+  kick.sender = "banned: spam";
+  auto kk = through_the_wire(kick, 11);
+  EXPECT_EQ(kk.what, k::kick);
+  EXPECT_EQ(kk.app_id, 4u);
+  EXPECT_EQ(kk.id, "gil");
+  EXPECT_EQ(kk.sender, "banned: spam");
 }
 
 TEST(WireConversion, AnswersRoundTrip) {
