@@ -211,6 +211,18 @@ class gateway_service final : public pb::Gateway::CallbackService {
     return r;
   }
 
+  grpc::ServerUnaryReactor* JoinGroup(grpc::CallbackServerContext* ctx,
+                                      const pb::GroupUidRequest* req,
+                                      pb::BoolReply* reply) override {
+    return membership(ctx, req, reply, true);
+  }
+
+  grpc::ServerUnaryReactor* LeaveGroup(grpc::CallbackServerContext* ctx,
+                                       const pb::GroupUidRequest* req,
+                                       pb::BoolReply* reply) override {
+    return membership(ctx, req, reply, false);
+  }
+
   // The group's members (userIDs: Parley's groups hold users), cluster-wide, in pages.
   grpc::ServerWriteReactor<pb::IdPage>* GetGroupOnlineClient(grpc::CallbackServerContext* ctx,
                                                               const pb::GroupRequest* req) override {
@@ -318,6 +330,40 @@ class gateway_service final : public pb::Gateway::CallbackService {
     if (auto st = check(ctx, app_id); !st.ok()) return st;
     if (value.empty()) return invalid(std::string(field) + " is required");
     return Status::OK;
+  }
+
+  // A join or leave for a user wherever the user is: applied by the user's actor on this node
+  // (if here) and on every other node holding the user, as a device's own join is. `value`:
+  // applied somewhere (false: the user is online nowhere; Parley's groups hold online users).
+  grpc::ServerUnaryReactor* membership(grpc::CallbackServerContext* ctx,
+                                       const pb::GroupUidRequest* req, pb::BoolReply* reply,
+                                       bool joined) {
+    auto* r = ctx->DefaultReactor();
+    if (auto st = check(ctx, req->app_id(), req->user_id(), "user_id"); !st.ok()) return done(r, st);
+    if (req->group().empty()) return done(r, invalid("group is required"));
+    auto system = s_.system;
+    auto remote = s_.remote;
+    user_key user{req->app_id(), req->user_id()};
+    auto group = req->group();
+    ask<bool>(
+        *system, s_.node,
+        [=](std::optional<bool> here) {
+          if (!here) return r->Finish(unavailable());
+          if (!remote) {
+            reply->set_value(*here);
+            return r->Finish(Status::OK);
+          }
+          ask<route_result>(
+              *system, remote,
+              [=](std::optional<route_result> there) {
+                if (!there) return r->Finish(unavailable());
+                reply->set_value(*here || there->reached > 0);
+                r->Finish(Status::OK);
+              },
+              member_atom::value, user, group, joined);
+        },
+        member_atom::value, req->app_id(), req->user_id(), group, joined);
+    return r;
   }
 
   void send(grpc::ServerUnaryReactor* r, pb::SendReply* reply, const std::string& cmd,

@@ -128,6 +128,35 @@ describe('management API on two nodes', () => {
     c1.close(); c2.close();
   });
 
+  test('join and leave from either node, for a user wherever the user is', async () => {
+    const gina = await connect(nodes[1], 11, 'gina');  // on node 2 only
+    const hal1 = await connect(nodes[0], 11, 'hal');   // two devices, one per node
+    const hal2 = await connect(nodes[1], 11, 'hal');
+    for (const user of ['gina', 'hal']) {
+      const [joined] = await json(nodes[0], ['join', '--app', '11', '--user', user, '--group', 'desk']);
+      assert.equal(joined.changed, true);
+    }
+    assert.deepEqual((await json(nodes[0], ['groups', '--app', '11', '--group', 'desk'])).sort(),
+                     ['gina', 'hal']);
+    const [sent] = await json(nodes[0], ['send', '--app', '11', '--group', 'desk', '--msg', 'desk 1']);
+    // recipients counts a user once per node holding the user (hal twice here): a known gap
+    // of the cluster's counts (issue 13); the pushes below are what must be exact
+    assert.ok(sent.recipients >= 2);
+    for (const c of [gina, hal1, hal2])
+      await c.waitPushes((p) => p.cmd === 'msg' && p.response.data.msg === 'desk 1');
+    const [left] = await json(nodes[0], ['leave', '--app', '11', '--user', 'gina', '--group', 'desk']);
+    assert.equal(left.changed, true);
+    const [again] = await json(nodes[1], ['send', '--app', '11', '--group', 'desk', '--msg', 'desk 2']);
+    assert.ok(again.recipients >= 1);
+    for (const c of [hal1, hal2])
+      await c.waitPushes((p) => p.cmd === 'msg' && p.response.data.msg === 'desk 2');
+    await sleep(100);
+    assert.equal(gina.pushes.filter((p) => p.response?.data?.msg === 'desk 2').length, 0);
+    const [nobody] = await json(nodes[0], ['join', '--app', '11', '--user', 'nobody', '--group', 'desk']);
+    assert.equal(nobody.changed, false);  // online nowhere: groups hold online users
+    for (const c of [gina, hal1, hal2]) c.close();
+  });
+
   test('kick: every device of the user, on both nodes, closed with the reason', async () => {
     const phone = await connect(nodes[0], 10, 'eve');
     const laptop = await connect(nodes[1], 10, 'eve');
