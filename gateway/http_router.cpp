@@ -1,7 +1,6 @@
 #include "gateway/http_router.hpp"
 
-#include <openssl/crypto.h>
-
+#include "actors/auth/bearer.hpp"
 #include "gateway/url.hpp"
 
 namespace parley {
@@ -28,13 +27,6 @@ std::vector<std::pair<http::verb, std::string>> http_router::api_routes() const 
 }
 
 namespace {
-
-bool key_matches(const std::string& header, const std::string& key) {
-  const std::string prefix = "Bearer ";
-  if (header.size() != prefix.size() + key.size() || header.compare(0, prefix.size(), prefix) != 0)
-    return false;
-  return CRYPTO_memcmp(header.data() + prefix.size(), key.data(), key.size()) == 0;
-}
 
 // Adds form or JSON-object body fields to `params`. False if the body cannot be read.
 bool read_body(const http::request<http::string_body>& req,
@@ -68,7 +60,7 @@ void http_router::handle(const http::request<http::string_body>& req, const std:
   for (const auto& r : it->second) {
     if (r.method != req.method()) continue;
     if (r.api && !api_key_.empty() &&
-        !key_matches(std::string(req[http::field::authorization]), api_key_))
+        !bearer_matches(req[http::field::authorization], api_key_))
       return respond(json_reply(401, "missing or wrong API key", nullptr, 401));
     if (!read_body(req, api.params)) return respond(bad_request("body must be a form or a JSON object"));
     return r.handler(api, std::move(respond));

@@ -4,9 +4,9 @@
 #include <optional>
 
 #include <grpcpp/grpcpp.h>
-#include <openssl/crypto.h>
 
 #include "actors/ask.hpp"
+#include "actors/auth/bearer.hpp"
 #include "actors/registry/run_command.hpp"
 #include "config/node_config.hpp"
 #include "proto/gateway.grpc.pb.h"
@@ -309,9 +309,7 @@ class gateway_service final : public pb::Gateway::CallbackService {
     if (key.empty()) return Status::OK;
     const auto& md = ctx->client_metadata();
     auto it = md.find("authorization");
-    std::string expected = "Bearer " + key;
-    if (it == md.end() || it->second.size() != expected.size() ||
-        CRYPTO_memcmp(it->second.data(), expected.data(), expected.size()) != 0)
+    if (it == md.end() || !bearer_matches({it->second.data(), it->second.size()}, key))
       return Status(StatusCode::UNAUTHENTICATED,
                     "missing or wrong API key (metadata authorization: Bearer KEY)");
     return Status::OK;
