@@ -141,6 +141,11 @@ using users_atom = caf::atom_constant<caf::atom("users")>;
 //    to 123 bytes); (local_atom, kick_atom, …) this node's only. -> remote: (kick_atom,
 //    user_key, reason) -> route_result (connections closed on the other nodes)
 using kick_atom = caf::atom_constant<caf::atom("kick")>;
+// -> node: (client_atom, conn_id, bool close) -> bool: the connection is open (and, with
+//    close, now closing with close_reason::kicked), on whichever node its id names (conn ids
+//    are "<node id>-<n>"); (local_atom, client_atom, …) this node only. -> remote:
+//    (client_atom, node, conn_id, bool close) -> route_result (reached 1: it was open there)
+using client_atom = caf::atom_constant<caf::atom("client")>;
 // -> node: (online_atom, app, user_id) -> bool
 using online_atom = caf::atom_constant<caf::atom("online")>;
 // -> node: (members_atom, app, group) -> std::vector<std::string>; node -> group: (members_atom)

@@ -503,6 +503,22 @@ impl_actor::behavior_type cluster_actor(self_ptr self, cluster_setup setup) {
         });
         return rp;
       },
+      [=](client_atom, const std::string& node, const std::string& conn_id,
+          bool close) -> caf::result<route_result> {
+        auto rp = self->make_response_promise<route_result>();
+        auto it = self->state.nodes.find(node);
+        if (it == self->state.nodes.end()) {
+          rp.deliver(route_result{});  // no such live node: the connection is not open
+          return rp;
+        }
+        peer_request r;
+        r.what = peer_request::kind::client;
+        r.id = conn_id;
+        r.joined = close;
+        ask_all(self, {&it->second}, r,
+                [=](std::vector<peer_answer>& answers) mutable { rp.deliver(summed(answers)); });
+        return rp;
+      },
       [=](kick_atom, const user_key& k, const std::string& reason) -> caf::result<route_result> {
         auto rp = self->make_response_promise<route_result>();
         peer_request r;

@@ -113,6 +113,17 @@ size_t push_to_app(self_ptr self, uint32_t app_id, const frame_ptr& frame,
   return n;
 }
 
+// Whether connection `conn_id` is open here; with `close`, closes it (close_reason::kicked).
+bool client_here(self_ptr self, const std::string& conn_id, bool close) {
+  auto it = self->state.connections.find(conn_id);
+  if (it == self->state.connections.end()) return false;
+  if (close) {
+    it->second.sink->close(close_reason::kicked);
+    log::node()->info("close by API conn={}", log::safe(conn_id, 100));
+  }
+  return true;
+}
+
 // Closes every connection of the user here (close_reason::kicked); returns how many.
 uint32_t kick_here(self_ptr self, uint32_t app_id, const std::string& user_id,
                    const std::string& reason) {
@@ -521,6 +532,21 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
                       limit)
             .then([=](const user_page& there) mutable { rp.deliver(routing::merge_pages(here, there, limit)); },
                   [=](caf::error&) mutable { rp.deliver(here); });
+        return rp;
+      },
+      [=](local_atom, client_atom, const std::string& conn_id, bool close) {
+        return client_here(self, conn_id, close);
+      },
+      [=](client_atom, const std::string& conn_id, bool close) -> caf::result<bool> {
+        auto& st = self->state;
+        auto dash = conn_id.rfind('-');
+        auto node = dash == std::string::npos ? std::string{} : conn_id.substr(0, dash);
+        if (node == st.setup.node_id || !st.setup.remote || node.empty())
+          return client_here(self, conn_id, close);
+        auto rp = self->make_response_promise<bool>();
+        self->request(st.setup.remote, caf::infinite, client_atom::value, node, conn_id, close)
+            .then([=](const route_result& there) mutable { rp.deliver(there.reached > 0); },
+                  [=](caf::error&) mutable { rp.deliver(false); });
         return rp;
       },
       [=](local_atom, kick_atom, uint32_t app_id, const std::string& user_id,

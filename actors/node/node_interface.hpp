@@ -34,6 +34,8 @@ using node_handle = caf::typed_actor<
     caf::replies_to<users_atom, uint32_t, std::string, uint32_t>::with<user_page>,
     caf::replies_to<local_atom, users_atom, uint32_t, std::string, uint32_t>::with<user_page>,
     caf::replies_to<online_atom, uint32_t, std::string>::with<bool>,
+    caf::replies_to<client_atom, std::string, bool>::with<bool>,
+    caf::replies_to<local_atom, client_atom, std::string, bool>::with<bool>,
     caf::replies_to<kick_atom, uint32_t, std::string, std::string>::with<uint32_t>,
     caf::replies_to<local_atom, kick_atom, uint32_t, std::string, std::string>::with<uint32_t>,
     caf::replies_to<local_atom, online_atom, uint32_t, std::string>::with<bool>,

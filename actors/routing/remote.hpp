@@ -67,6 +67,7 @@ using remote_actor = directory_actor::extend<
     caf::reacts_to<broadcast_atom, uint32_t, frame_ptr, std::string>,
     caf::replies_to<users_atom, uint32_t, std::string, uint32_t>::with<user_page>,
     caf::replies_to<online_atom, user_key>::with<bool>,
+    caf::replies_to<client_atom, std::string, std::string, bool>::with<route_result>,
     caf::replies_to<kick_atom, user_key, std::string>::with<route_result>,
     caf::replies_to<members_atom, group_key>::with<std::vector<std::string>>,
     caf::replies_to<member_atom, user_key, std::string, bool>::with<route_result>,

@@ -41,7 +41,7 @@ struct command_info {
 const std::vector<command_info> commands = {
     {"nodes", "", "the cluster's live nodes"},
     {"users", "app", "every online user of an app (streamed)"},
-    {"online", "app user", "whether a user has a connection on any node"},
+    {"online", "app", "whether --user has a connection on any node, or --client is open"},
     {"count", "app", "online users of an app; with --group: members of that group"},
     {"groups", "app group", "the members of a group (streamed)"},
     {"send", "app msg", "a message to --user or to --group"},
@@ -136,6 +136,8 @@ int parse(int argc, char** argv, options& o) {
   }
   if (o.command == "send" && !o.args.count("user") && !o.args.count("group"))
     return std::cerr << "send needs --user or --group\n", 2;
+  if (o.command == "online" && !o.args.count("user") && !o.args.count("client"))
+    return std::cerr << "online needs --user or --client\n", 2;
   if (o.args.count("app")) {
     const auto& text = o.args["app"];
     char* end = nullptr;
@@ -161,6 +163,14 @@ class admin {
     if (c == "groups") return id_list([&](grpc::ClientContext* ctx) {
       return stub_->GetGroupOnlineClient(ctx, group_request());
     }, "userID");
+    if (c == "online" && o_.args.count("client")) {
+      pb::ClientRequest req;
+      req.set_app_id(app());
+      req.set_client_id(arg("client"));
+      pb::BoolReply reply;
+      return unary([&](grpc::ClientContext* ctx) { return stub_->ClientIsOnline(ctx, req, &reply); },
+                   [&] { return json{{"clientID", req.client_id()}, {"online", reply.value()}}; });
+    }
     if (c == "online") {
       pb::UidRequest req;
       req.set_app_id(app());

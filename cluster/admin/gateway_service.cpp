@@ -172,6 +172,38 @@ class gateway_service final : public pb::Gateway::CallbackService {
 
   // --- client ------------------------------------------------------------------------------
 
+  grpc::ServerUnaryReactor* ClientIsOnline(grpc::CallbackServerContext* ctx,
+                                           const pb::ClientRequest* req,
+                                           pb::BoolReply* reply) override {
+    auto* r = ctx->DefaultReactor();
+    if (auto st = check(ctx, req->app_id(), req->client_id(), "client_id"); !st.ok()) return done(r, st);
+    ask<bool>(
+        *s_.system, s_.node,
+        [r, reply](std::optional<bool> open) {
+          if (!open) return r->Finish(unavailable());
+          reply->set_value(*open);
+          r->Finish(Status::OK);
+        },
+        client_atom::value, req->client_id(), false);
+    return r;
+  }
+
+  grpc::ServerUnaryReactor* CloseClient(grpc::CallbackServerContext* ctx,
+                                        const pb::ClientRequest* req,
+                                        pb::CloseReply* reply) override {
+    auto* r = ctx->DefaultReactor();
+    if (auto st = check(ctx, req->app_id(), req->client_id(), "client_id"); !st.ok()) return done(r, st);
+    ask<bool>(
+        *s_.system, s_.node,
+        [r, reply](std::optional<bool> closed) {
+          if (!closed) return r->Finish(unavailable());
+          reply->set_closed(*closed ? 1 : 0);
+          r->Finish(Status::OK);
+        },
+        client_atom::value, req->client_id(), true);
+    return r;
+  }
+
   grpc::ServerUnaryReactor* BroadcastMessage(grpc::CallbackServerContext* ctx,
                                              const pb::BroadcastRequest* req,
                                              pb::SendReply* reply) override {

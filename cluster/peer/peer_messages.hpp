@@ -14,16 +14,17 @@
 namespace parley::cluster {
 
 struct peer_request {
-  enum class kind : uint8_t { user, group, app, users, online, members, member, user_groups, kick };
+  enum class kind : uint8_t { user, group, app, users, online, members, member, user_groups, kick, client };
   kind what = kind::user;
   uint32_t app_id = 0;
-  std::string id;      // user id (user, online, member, user_groups), group (group, members)
+  std::string id;      // user id (user, online, member, user_groups, kick), group (group,
+                       // members), conn id (client)
   std::string sender;  // group: the sender; app: the user to leave out; member: the group;
                        // kick: the reason
   frame_ptr frame;     // user, group, app
   std::string cursor;  // users
   uint32_t limit = 0;  // users
-  bool joined = false;       // member: joined (true) or left
+  bool joined = false;       // member: joined (true) or left; client: close it
   bool wants_answer = true;  // false: presence broadcasts, membership changes
   size_t bytes() const { return 64 + id.size() + sender.size() + (frame ? frame->size() : 0); }
 };

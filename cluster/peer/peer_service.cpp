@@ -74,6 +74,10 @@ caf::behavior inbound(caf::stateful_actor<inbound_state>* self, peer_service_set
         answer(st, id, counted(n));
         break;
       }
+      case k::client:
+        self->request(node, caf::infinite, local_atom::value, client_atom::value, r.id, r.joined)
+            .then([=](bool here) { answer(self->state, id, counted(here ? 1 : 0)); }, failed(id));
+        break;
       case k::kick:
         self->request(node, caf::infinite, local_atom::value, kick_atom::value, r.app_id, r.id,
                       r.sender)

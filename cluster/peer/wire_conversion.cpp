@@ -37,6 +37,12 @@ void to_wire(uint64_t id, const peer_request& r, wire::Envelope& out) {
       m->set_limit(r.limit);
       break;
     }
+    case k::client: {
+      auto* m = out.mutable_client();
+      m->set_client_id(r.id);
+      m->set_close(r.joined);
+      break;
+    }
     case k::kick: {
       auto* m = out.mutable_kick();
       m->set_app_id(r.app_id);
@@ -115,6 +121,11 @@ bool request_from_wire(const wire::Envelope& e, peer_request& out) {
       out.app_id = e.users().app_id();
       out.cursor = e.users().cursor();
       out.limit = e.users().limit();
+      return true;
+    case wire::Envelope::kClient:
+      out.what = k::client;
+      out.id = e.client().client_id();
+      out.joined = e.client().close();
       return true;
     case wire::Envelope::kKick:
       out.what = k::kick;

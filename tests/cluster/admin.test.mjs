@@ -4,7 +4,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { startRedis, startNode, stopAll, connect, sleep } from './harness.mjs';
+import { startRedis, startNode, stopAll, connect, sleep, Client } from './harness.mjs';
 
 const KEY = 'admin-test-key';
 const ADMIN = process.env.PARLEY_ADMIN;
@@ -155,6 +155,31 @@ describe('management API on two nodes', () => {
     const [nobody] = await json(nodes[0], ['join', '--app', '11', '--user', 'nobody', '--group', 'desk']);
     assert.equal(nobody.changed, false);  // online nowhere: groups hold online users
     for (const c of [gina, hal1, hal2]) c.close();
+  });
+
+  test('a client on the other node: online by its clientID, then closed', async () => {
+    const ivy = new Client(nodes[1].url);
+    await ivy.open();
+    const login = await ivy.login(12, 'ivy');
+    const id = login.data.clientID;
+    assert.match(id, /^a2-/);  // the node's id names the client's node
+    const closed = new Promise((resolve) => ivy.ws.once('close', (code) => resolve(code)));
+    const [open] = await json(nodes[0], ['online', '--app', '12', '--client', id]);
+    assert.deepEqual(open, { clientID: id, online: true });
+    const [gone] = await json(nodes[0], ['online', '--app', '12', '--client', 'a2-999999']);
+    assert.equal(gone.online, false);
+    const [nowhere] = await json(nodes[0], ['online', '--app', '12', '--client', 'zz-1']);
+    assert.equal(nowhere.online, false);  // no such node
+    const [c] = await json(nodes[0], ['close', '--app', '12', '--client', id]);
+    assert.equal(c.closed, 1);
+    assert.equal(await closed, 4001);
+    const deadline = Date.now() + 5000;
+    while ((await json(nodes[1], ['online', '--app', '12', '--client', id]))[0].online) {
+      assert.ok(Date.now() < deadline, 'still open after CloseClient');
+      await sleep(50);
+    }
+    const [again] = await json(nodes[1], ['close', '--app', '12', '--client', id]);
+    assert.equal(again.closed, 0);
   });
 
   test('kick: every device of the user, on both nodes, closed with the reason', async () => {

@@ -90,6 +90,17 @@ TEST(WireConversion, RequestsRoundTrip) {
   EXPECT_EQ(kk.app_id, 4u);
   EXPECT_EQ(kk.id, "gil");
   EXPECT_EQ(kk.sender, "banned: spam");
+
+  for (bool close : {true, false}) {
+    peer_request client;
+    client.what = k::client;
+    client.id = "n2-17";
+    client.joined = close;
+    auto cl = through_the_wire(client, 12);
+    EXPECT_EQ(cl.what, k::client);
+    EXPECT_EQ(cl.id, "n2-17");
+    EXPECT_EQ(cl.joined, close);
+  }
 }
 
 TEST(WireConversion, AnswersRoundTrip) {
