@@ -335,6 +335,11 @@ config_result from_json(const json& j) {
           "(peers must present it), or listen for gRPC on 127.0.0.1";
       return r;
     }
+    if (!is_loopback_host(host) && c.api_key.empty() && !c.insecure) {
+      e = "grpc_listen " + c.grpc_listen + " is not a loopback address and serves the "
+          "management API: set api_key (callers must present it), or --insecure";
+      return r;
+    }
   }
   r.config = std::move(c);
   return r;

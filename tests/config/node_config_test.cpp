@@ -139,8 +139,15 @@ TEST(NodeConfig, ClusterKeysAreCheckedAtStart) {
   auto open = parse_config({"--redis", "127.0.0.1:6379", "--node-id", "n1", "--grpc-listen", "0.0.0.0:9091"});
   EXPECT_FALSE(open.config);
   EXPECT_NE(open.error.find("cluster_secret"), std::string::npos);
+  // It also serves the management API: beyond loopback that needs an API key too.
+  auto no_key = parse_config({"--redis", "127.0.0.1:6379", "--node-id", "n1", "--grpc-listen",
+                              "0.0.0.0:9091", "--cluster-secret", "s"});
+  EXPECT_FALSE(no_key.config);
+  EXPECT_NE(no_key.error.find("api_key"), std::string::npos);
   EXPECT_TRUE(parse_config({"--redis", "127.0.0.1:6379", "--node-id", "n1", "--grpc-listen",
-                            "0.0.0.0:9091", "--cluster-secret", "s"}).config);
+                            "0.0.0.0:9091", "--cluster-secret", "s", "--api-key", "k"}).config);
+  EXPECT_TRUE(parse_config({"--redis", "127.0.0.1:6379", "--node-id", "n1", "--grpc-listen",
+                            "0.0.0.0:9091", "--cluster-secret", "s", "--insecure"}).config);
   auto ttl = parse_config({"--node-ttl-ms", "4000", "--node-refresh-ms", "3000"});
   EXPECT_NE(ttl.error.find("half"), std::string::npos);
 }
