@@ -49,6 +49,7 @@ const std::vector<command_info> commands = {
     {"clients", "app", "every connection of an app (streamed)"},
     {"join", "app user group", "adds a user to a group"},
     {"leave", "app user group", "removes a user from a group"},
+    {"ungroup", "app group", "removes every member of a group, on every node"},
     {"close", "app client", "closes one connection"},
     {"kick", "app user", "closes every connection of a user (--msg: the reason)"},
     {"drain", "", "stops --node (default: the one asked) accepting and closes its connections"},
@@ -199,6 +200,12 @@ class admin {
       return unary([&](grpc::ClientContext* ctx) {
         return c == "join" ? stub_->JoinGroup(ctx, req, &reply) : stub_->LeaveGroup(ctx, req, &reply);
       }, [&] { return json{{"changed", reply.value()}}; });
+    }
+    if (c == "ungroup") {
+      pb::CountReply reply;
+      return unary([&](grpc::ClientContext* ctx) {
+        return stub_->UnGroup(ctx, group_request(), &reply);
+      }, [&] { return json{{"removed", reply.count()}}; });
     }
     if (c == "close") {
       pb::ClientRequest req;

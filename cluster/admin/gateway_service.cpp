@@ -1,5 +1,6 @@
 #include "cluster/admin/gateway_service.hpp"
 
+#include <atomic>
 #include <functional>
 #include <optional>
 
@@ -255,6 +256,33 @@ class gateway_service final : public pb::Gateway::CallbackService {
     return membership(ctx, req, reply, false);
   }
 
+  // Every member leaves, wherever each is (the group then disappears on every node); `count`
+  // is the members it had.
+  grpc::ServerUnaryReactor* UnGroup(grpc::CallbackServerContext* ctx, const pb::GroupRequest* req,
+                                    pb::CountReply* reply) override {
+    auto* r = ctx->DefaultReactor();
+    if (auto st = check(ctx, req->app_id(), req->group(), "group"); !st.ok()) return done(r, st);
+    auto app = req->app_id();
+    auto group = req->group();
+    ask<std::vector<std::string>>(
+        *s_.system, s_.node,
+        [this, r, reply, app, group](std::optional<std::vector<std::string>> members) {
+          if (!members) return r->Finish(unavailable());
+          reply->set_count(members->size());
+          if (members->empty()) return r->Finish(Status::OK);
+          // the answers arrive on CAF threads, possibly at once
+          auto left = std::make_shared<std::atomic<size_t>>(members->size());
+          auto failed = std::make_shared<std::atomic<bool>>(false);
+          for (const auto& user : *members)
+            apply_membership(app, user, group, false, [r, left, failed](std::optional<bool> ok) {
+              if (!ok) *failed = true;
+              if (--*left == 0) r->Finish(*failed ? unavailable() : Status::OK);
+            });
+        },
+        members_atom::value, app, group);
+    return r;
+  }
+
   // The group's members (userIDs: Parley's groups hold users), cluster-wide, in pages.
   grpc::ServerWriteReactor<pb::IdPage>* GetGroupOnlineClient(grpc::CallbackServerContext* ctx,
                                                               const pb::GroupRequest* req) override {
@@ -371,29 +399,36 @@ class gateway_service final : public pb::Gateway::CallbackService {
     auto* r = ctx->DefaultReactor();
     if (auto st = check(ctx, req->app_id(), req->user_id(), "user_id"); !st.ok()) return done(r, st);
     if (req->group().empty()) return done(r, invalid("group is required"));
+    apply_membership(req->app_id(), req->user_id(), req->group(), joined,
+                     [r, reply](std::optional<bool> applied) {
+                       if (!applied) return r->Finish(unavailable());
+                       reply->set_value(*applied);
+                       r->Finish(Status::OK);
+                     });
+    return r;
+  }
+
+  // Applies a join or leave here and on the other nodes holding the user; done(applied
+  // somewhere), or done(nullopt) when a node did not answer. Any thread.
+  void apply_membership(uint32_t app, const std::string& user_id, const std::string& group,
+                        bool joined, std::function<void(std::optional<bool>)> done) {
     auto system = s_.system;
     auto remote = s_.remote;
-    user_key user{req->app_id(), req->user_id()};
-    auto group = req->group();
+    user_key user{app, user_id};
     ask<bool>(
         *system, s_.node,
         [=](std::optional<bool> here) {
-          if (!here) return r->Finish(unavailable());
-          if (!remote) {
-            reply->set_value(*here);
-            return r->Finish(Status::OK);
-          }
+          if (!here) return done(std::nullopt);
+          if (!remote) return done(*here);
           ask<route_result>(
               *system, remote,
               [=](std::optional<route_result> there) {
-                if (!there) return r->Finish(unavailable());
-                reply->set_value(*here || there->reached > 0);
-                r->Finish(Status::OK);
+                if (!there) return done(std::nullopt);
+                done(*here || there->reached > 0);
               },
               member_atom::value, user, group, joined);
         },
-        member_atom::value, req->app_id(), req->user_id(), group, joined);
-    return r;
+        member_atom::value, app, user_id, group, joined);
   }
 
   void send(grpc::ServerUnaryReactor* r, pb::SendReply* reply, const std::string& cmd,

@@ -154,6 +154,12 @@ describe('management API on two nodes', () => {
     assert.equal(gina.pushes.filter((p) => p.response?.data?.msg === 'desk 2').length, 0);
     const [nobody] = await json(nodes[0], ['join', '--app', '11', '--user', 'nobody', '--group', 'desk']);
     assert.equal(nobody.changed, false);  // online nowhere: groups hold online users
+    // ungroup from node 2: hal (on both nodes) leaves everywhere
+    const [gone] = await json(nodes[1], ['ungroup', '--app', '11', '--group', 'desk']);
+    assert.equal(gone.removed, 1);
+    assert.deepEqual(await json(nodes[0], ['groups', '--app', '11', '--group', 'desk']), []);
+    const [none] = await json(nodes[0], ['send', '--app', '11', '--group', 'desk', '--msg', 'desk 3']);
+    assert.equal(none.recipients, 0);
     for (const c of [gina, hal1, hal2]) c.close();
   });
 
