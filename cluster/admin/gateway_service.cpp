@@ -1,10 +1,10 @@
 #include "cluster/admin/gateway_service.hpp"
 
+#include <grpcpp/grpcpp.h>
+
 #include <atomic>
 #include <functional>
 #include <optional>
-
-#include <grpcpp/grpcpp.h>
 
 #include "actors/ask.hpp"
 #include "actors/auth/bearer.hpp"
@@ -22,9 +22,7 @@ using grpc::StatusCode;
 constexpr uint32_t page_size = 1000;
 
 Status invalid(const std::string& what) { return Status(StatusCode::INVALID_ARGUMENT, what); }
-Status unavailable() {
-  return Status(StatusCode::UNAVAILABLE, "the node did not answer in time");
-}
+Status unavailable() { return Status(StatusCode::UNAVAILABLE, "the node did not answer in time"); }
 
 // A behaviour's refusal as a gRPC status (ok stays ok).
 Status status_of(const command_result& r) {
@@ -32,13 +30,30 @@ Status status_of(const command_result& r) {
   auto msg = r.code_msg.empty() ? std::string(code_message(r.code)) : r.code_msg;
   switch (r.code) {
     case result_code::illegal_parameter:
-    case result_code::illegal_user_id: return Status(StatusCode::INVALID_ARGUMENT, msg);
-    case result_code::unauthorized: return Status(StatusCode::PERMISSION_DENIED, msg);
-    case result_code::rate_limited: return Status(StatusCode::RESOURCE_EXHAUSTED, msg);
-    case result_code::route_not_exist: return Status(StatusCode::UNIMPLEMENTED, msg);
-    case result_code::server_error: return Status(StatusCode::UNAVAILABLE, msg);
-    default: return Status(StatusCode::FAILED_PRECONDITION, msg);
+    case result_code::illegal_user_id:
+      return Status(StatusCode::INVALID_ARGUMENT, msg);
+    case result_code::unauthorized:
+      return Status(StatusCode::PERMISSION_DENIED, msg);
+    case result_code::rate_limited:
+      return Status(StatusCode::RESOURCE_EXHAUSTED, msg);
+    case result_code::route_not_exist:
+      return Status(StatusCode::UNIMPLEMENTED, msg);
+    case result_code::server_error:
+      return Status(StatusCode::UNAVAILABLE, msg);
+    default:
+      return Status(StatusCode::FAILED_PRECONDITION, msg);
   }
+}
+
+// The callback of an ask<T> that answers a unary call: UNAVAILABLE when the node did not
+// answer, else `fill(value)` sets the reply and the call finishes OK.
+template <class T, class Fill>
+std::function<void(std::optional<T>)> finish_with(grpc::ServerUnaryReactor* r, Fill fill) {
+  return [r, fill](std::optional<T> value) {
+    if (!value) return r->Finish(unavailable());
+    fill(*value);
+    r->Finish(Status::OK);
+  };
 }
 
 // The behaviours' message fields from a request's Message.
@@ -62,12 +77,14 @@ void fill(pb::SendReply* reply, const nlohmann::json& data) {
 // (done(nullopt) when the node failed to answer); an empty next_cursor ends the list.
 class page_writer final : public grpc::ServerWriteReactor<pb::IdPage> {
  public:
-  using fetch_fn = std::function<void(const std::string&, std::function<void(std::optional<user_page>)>)>;
+  using fetch_fn =
+      std::function<void(const std::string&, std::function<void(std::optional<user_page>)>)>;
 
-  static void start(grpc::ServerWriteReactor<pb::IdPage>*& out, fetch_fn fetch) {
+  // The reactor to return from the method handler; its first page is on its way.
+  static page_writer* start(fetch_fn fetch) {
     auto* w = new page_writer(std::move(fetch));
-    out = w;
     w->next();
+    return w;
   }
 
   void OnWriteDone(bool ok) override {
@@ -116,18 +133,14 @@ class gateway_service final : public pb::Gateway::CallbackService {
 
   // --- uid ---------------------------------------------------------------------------------
 
-  grpc::ServerUnaryReactor* UidIsOnline(grpc::CallbackServerContext* ctx,
-                                        const pb::UidRequest* req, pb::BoolReply* reply) override {
+  grpc::ServerUnaryReactor* UidIsOnline(grpc::CallbackServerContext* ctx, const pb::UidRequest* req,
+                                        pb::BoolReply* reply) override {
     auto* r = ctx->DefaultReactor();
-    if (auto st = check(ctx, req->app_id(), req->user_id(), "user_id"); !st.ok()) return done(r, st);
-    ask<bool>(
-        *s_.system, s_.node,
-        [r, reply](std::optional<bool> online) {
-          if (!online) return r->Finish(unavailable());
-          reply->set_value(*online);
-          r->Finish(Status::OK);
-        },
-        online_atom::value, req->app_id(), req->user_id());
+    if (auto st = check(ctx, req->app_id(), req->user_id(), "user_id"); !st.ok())
+      return finish_now(r, st);
+    ask<bool>(*s_.system, s_.node,
+              finish_with<bool>(r, [reply](bool online) { reply->set_value(online); }),
+              online_atom::value, req->app_id(), req->user_id());
     return r;
   }
 
@@ -135,36 +148,31 @@ class gateway_service final : public pb::Gateway::CallbackService {
                                            const pb::AppRequest* req,
                                            pb::CountReply* reply) override {
     auto* r = ctx->DefaultReactor();
-    if (auto st = check(ctx, req->app_id()); !st.ok()) return done(r, st);
+    if (auto st = check(ctx, req->app_id()); !st.ok()) return finish_now(r, st);
     ask<user_page>(
         *s_.system, s_.node,
-        [r, reply](std::optional<user_page> page) {
-          if (!page) return r->Finish(unavailable());
-          reply->set_count(page->total);
-          r->Finish(Status::OK);
-        },
+        finish_with<user_page>(r, [reply](const user_page& p) { reply->set_count(p.total); }),
         users_atom::value, req->app_id(), std::string{}, uint32_t{1});
     return r;
   }
 
   grpc::ServerWriteReactor<pb::IdPage>* GetAllOnlineUid(grpc::CallbackServerContext* ctx,
-                                                         const pb::AppRequest* req) override {
+                                                        const pb::AppRequest* req) override {
     if (auto st = check(ctx, req->app_id()); !st.ok()) return refused(st);
-    grpc::ServerWriteReactor<pb::IdPage>* out = nullptr;
     auto system = s_.system;
     auto node = s_.node;
     auto app = req->app_id();
-    page_writer::start(out, [system, node, app](const std::string& cursor, auto done) {
+    return page_writer::start([system, node, app](const std::string& cursor, auto done) {
       ask<user_page>(*system, node, std::move(done), users_atom::value, app, cursor, page_size);
     });
-    return out;
   }
 
   grpc::ServerUnaryReactor* SendMessageToUid(grpc::CallbackServerContext* ctx,
                                              const pb::UidSendRequest* req,
                                              pb::SendReply* reply) override {
     auto* r = ctx->DefaultReactor();
-    if (auto st = check(ctx, req->app_id(), req->user_id(), "user_id"); !st.ok()) return done(r, st);
+    if (auto st = check(ctx, req->app_id(), req->user_id(), "user_id"); !st.ok())
+      return finish_now(r, st);
     auto data = message_data(req->message());
     data["userID"] = req->user_id();
     send(r, reply, "sendMessage", req->app_id(), sender_of(req->message()), std::move(data));
@@ -177,15 +185,11 @@ class gateway_service final : public pb::Gateway::CallbackService {
                                            const pb::ClientRequest* req,
                                            pb::BoolReply* reply) override {
     auto* r = ctx->DefaultReactor();
-    if (auto st = check(ctx, req->app_id(), req->client_id(), "client_id"); !st.ok()) return done(r, st);
-    ask<bool>(
-        *s_.system, s_.node,
-        [r, reply](std::optional<bool> open) {
-          if (!open) return r->Finish(unavailable());
-          reply->set_value(*open);
-          r->Finish(Status::OK);
-        },
-        client_atom::value, req->client_id(), false);
+    if (auto st = check(ctx, req->app_id(), req->client_id(), "client_id"); !st.ok())
+      return finish_now(r, st);
+    ask<bool>(*s_.system, s_.node,
+              finish_with<bool>(r, [reply](bool open) { reply->set_value(open); }),
+              client_atom::value, req->client_id(), false);
     return r;
   }
 
@@ -193,15 +197,11 @@ class gateway_service final : public pb::Gateway::CallbackService {
                                         const pb::ClientRequest* req,
                                         pb::CloseReply* reply) override {
     auto* r = ctx->DefaultReactor();
-    if (auto st = check(ctx, req->app_id(), req->client_id(), "client_id"); !st.ok()) return done(r, st);
-    ask<bool>(
-        *s_.system, s_.node,
-        [r, reply](std::optional<bool> closed) {
-          if (!closed) return r->Finish(unavailable());
-          reply->set_closed(*closed ? 1 : 0);
-          r->Finish(Status::OK);
-        },
-        client_atom::value, req->client_id(), true);
+    if (auto st = check(ctx, req->app_id(), req->client_id(), "client_id"); !st.ok())
+      return finish_now(r, st);
+    ask<bool>(*s_.system, s_.node,
+              finish_with<bool>(r, [reply](bool closed) { reply->set_closed(closed ? 1 : 0); }),
+              client_atom::value, req->client_id(), true);
     return r;
   }
 
@@ -209,7 +209,7 @@ class gateway_service final : public pb::Gateway::CallbackService {
                                              const pb::BroadcastRequest* req,
                                              pb::SendReply* reply) override {
     auto* r = ctx->DefaultReactor();
-    if (auto st = check(ctx, req->app_id()); !st.ok()) return done(r, st);
+    if (auto st = check(ctx, req->app_id()); !st.ok()) return finish_now(r, st);
     send(r, reply, "sendAll", req->app_id(), sender_of(req->message()),
          message_data(req->message()));
     return r;
@@ -221,7 +221,8 @@ class gateway_service final : public pb::Gateway::CallbackService {
                                                const pb::GroupSendRequest* req,
                                                pb::SendReply* reply) override {
     auto* r = ctx->DefaultReactor();
-    if (auto st = check(ctx, req->app_id(), req->group(), "group"); !st.ok()) return done(r, st);
+    if (auto st = check(ctx, req->app_id(), req->group(), "group"); !st.ok())
+      return finish_now(r, st);
     auto data = message_data(req->message());
     data["group"] = req->group();
     send(r, reply, "sendGroup", req->app_id(), sender_of(req->message()), std::move(data));
@@ -232,14 +233,12 @@ class gateway_service final : public pb::Gateway::CallbackService {
                                        const pb::GroupRequest* req,
                                        pb::CountReply* reply) override {
     auto* r = ctx->DefaultReactor();
-    if (auto st = check(ctx, req->app_id(), req->group(), "group"); !st.ok()) return done(r, st);
+    if (auto st = check(ctx, req->app_id(), req->group(), "group"); !st.ok())
+      return finish_now(r, st);
     ask<std::vector<std::string>>(
         *s_.system, s_.node,
-        [r, reply](std::optional<std::vector<std::string>> members) {
-          if (!members) return r->Finish(unavailable());
-          reply->set_count(members->size());
-          r->Finish(Status::OK);
-        },
+        finish_with<std::vector<std::string>>(
+            r, [reply](const std::vector<std::string>& m) { reply->set_count(m.size()); }),
         members_atom::value, req->app_id(), req->group());
     return r;
   }
@@ -261,7 +260,8 @@ class gateway_service final : public pb::Gateway::CallbackService {
   grpc::ServerUnaryReactor* UnGroup(grpc::CallbackServerContext* ctx, const pb::GroupRequest* req,
                                     pb::CountReply* reply) override {
     auto* r = ctx->DefaultReactor();
-    if (auto st = check(ctx, req->app_id(), req->group(), "group"); !st.ok()) return done(r, st);
+    if (auto st = check(ctx, req->app_id(), req->group(), "group"); !st.ok())
+      return finish_now(r, st);
     auto app = req->app_id();
     auto group = req->group();
     ask<std::vector<std::string>>(
@@ -285,16 +285,15 @@ class gateway_service final : public pb::Gateway::CallbackService {
 
   // The group's members (userIDs: Parley's groups hold users), cluster-wide, in pages.
   grpc::ServerWriteReactor<pb::IdPage>* GetGroupOnlineClient(grpc::CallbackServerContext* ctx,
-                                                              const pb::GroupRequest* req) override {
+                                                             const pb::GroupRequest* req) override {
     if (auto st = check(ctx, req->app_id(), req->group(), "group"); !st.ok()) return refused(st);
-    grpc::ServerWriteReactor<pb::IdPage>* out = nullptr;
     auto system = s_.system;
     auto node = s_.node;
     auto app = req->app_id();
     auto group = req->group();
     // The members are asked for once; the pages are cut from that one answer.
     auto members = std::make_shared<std::optional<std::vector<std::string>>>();
-    page_writer::start(out, [=](const std::string& cursor, auto done) {
+    return page_writer::start([=](const std::string& cursor, auto done) {
       if (*members) return done(page_of(**members, cursor));
       ask<std::vector<std::string>>(
           *system, node,
@@ -305,7 +304,6 @@ class gateway_service final : public pb::Gateway::CallbackService {
           },
           members_atom::value, app, group);
     });
-    return out;
   }
 
   // --- Parley's own ------------------------------------------------------------------------
@@ -313,44 +311,40 @@ class gateway_service final : public pb::Gateway::CallbackService {
   grpc::ServerUnaryReactor* KickUser(grpc::CallbackServerContext* ctx, const pb::KickRequest* req,
                                      pb::CloseReply* reply) override {
     auto* r = ctx->DefaultReactor();
-    if (auto st = check(ctx, req->app_id(), req->user_id(), "user_id"); !st.ok()) return done(r, st);
-    ask<uint32_t>(
-        *s_.system, s_.node,
-        [r, reply](std::optional<uint32_t> closed) {
-          if (!closed) return r->Finish(unavailable());
-          reply->set_closed(*closed);
-          r->Finish(Status::OK);
-        },
-        kick_atom::value, req->app_id(), req->user_id(), req->reason());
+    if (auto st = check(ctx, req->app_id(), req->user_id(), "user_id"); !st.ok())
+      return finish_now(r, st);
+    ask<uint32_t>(*s_.system, s_.node,
+                  finish_with<uint32_t>(r, [reply](uint32_t closed) { reply->set_closed(closed); }),
+                  kick_atom::value, req->app_id(), req->user_id(), req->reason());
     return r;
   }
 
   grpc::ServerUnaryReactor* ListNodes(grpc::CallbackServerContext* ctx, const pb::Empty*,
                                       pb::NodeList* reply) override {
     auto* r = ctx->DefaultReactor();
-    if (auto st = authorized(ctx); !st.ok()) return done(r, st);
+    if (auto st = authorized(ctx); !st.ok()) return finish_now(r, st);
     ask<std::vector<node_summary>>(
         *s_.system, s_.remote,
-        [r, reply](std::optional<std::vector<node_summary>> nodes) {
-          if (!nodes) return r->Finish(unavailable());
-          for (const auto& n : *nodes) {
-            auto* out = reply->add_nodes();
-            out->set_node_id(n.node);
-            out->set_grpc_address(n.grpc);
-            out->set_public_address(n.address);
-            out->set_started_ms(n.started_ms);
-            out->set_connections(n.connections);
-            out->set_users(n.users);
-            out->set_self(n.self);
-          }
-          r->Finish(Status::OK);
-        },
+        finish_with<std::vector<node_summary>>(r,
+                                               [reply](const std::vector<node_summary>& nodes) {
+                                                 for (const auto& n : nodes) {
+                                                   auto* out = reply->add_nodes();
+                                                   out->set_node_id(n.node);
+                                                   out->set_grpc_address(n.grpc);
+                                                   out->set_public_address(n.address);
+                                                   out->set_started_ms(n.started_ms);
+                                                   out->set_connections(n.connections);
+                                                   out->set_users(n.users);
+                                                   out->set_self(n.self);
+                                                 }
+                                               }),
         nodes_atom::value);
     return r;
   }
 
  private:
-  static grpc::ServerUnaryReactor* done(grpc::ServerUnaryReactor* r, const Status& st) {
+  // A call refused before anything was asked.
+  static grpc::ServerUnaryReactor* finish_now(grpc::ServerUnaryReactor* r, const Status& st) {
     r->Finish(st);
     return r;
   }
@@ -397,14 +391,11 @@ class gateway_service final : public pb::Gateway::CallbackService {
                                        const pb::GroupUidRequest* req, pb::BoolReply* reply,
                                        bool joined) {
     auto* r = ctx->DefaultReactor();
-    if (auto st = check(ctx, req->app_id(), req->user_id(), "user_id"); !st.ok()) return done(r, st);
-    if (req->group().empty()) return done(r, invalid("group is required"));
+    if (auto st = check(ctx, req->app_id(), req->user_id(), "user_id"); !st.ok())
+      return finish_now(r, st);
+    if (req->group().empty()) return finish_now(r, invalid("group is required"));
     apply_membership(req->app_id(), req->user_id(), req->group(), joined,
-                     [r, reply](std::optional<bool> applied) {
-                       if (!applied) return r->Finish(unavailable());
-                       reply->set_value(*applied);
-                       r->Finish(Status::OK);
-                     });
+                     finish_with<bool>(r, [reply](bool applied) { reply->set_value(applied); }));
     return r;
   }
 
