@@ -6,16 +6,16 @@
 // Output is a table (or one line) by default, JSON with --json; streamed lists print page
 // by page as they arrive. Exit codes: 0 done, 1 the call failed (the status on stderr),
 // 2 bad usage.
+#include <grpcpp/grpcpp.h>
+
 #include <cstdlib>
 #include <functional>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
-#include <nlohmann/json.hpp>
 
 #include "proto/gateway.grpc.pb.h"
 
@@ -34,25 +34,25 @@ struct options {
 
 struct command_info {
   const char* name;
-  const char* needs;  // required flags, space-separated
+  std::vector<std::string> needs;  // required flags
   const char* help;
 };
 
 const std::vector<command_info> commands = {
-    {"nodes", "", "the cluster's live nodes"},
-    {"users", "app", "every online user of an app (streamed)"},
-    {"online", "app", "whether --user has a connection on any node, or --client is open"},
-    {"count", "app", "online users of an app; with --group: members of that group"},
-    {"groups", "app group", "the members of a group (streamed)"},
-    {"send", "app msg", "a message to --user or to --group"},
-    {"broadcast", "app msg", "a message to every user of an app"},
-    {"clients", "app", "every connection of an app (streamed)"},
-    {"join", "app user group", "adds a user to a group"},
-    {"leave", "app user group", "removes a user from a group"},
-    {"ungroup", "app group", "removes every member of a group, on every node"},
-    {"close", "app client", "closes one connection"},
-    {"kick", "app user", "closes every connection of a user (--msg: the reason)"},
-    {"drain", "", "stops --node (default: the one asked) accepting and closes its connections"},
+    {"nodes", {}, "the cluster's live nodes"},
+    {"users", {"app"}, "every online user of an app (streamed)"},
+    {"online", {"app"}, "whether --user has a connection on any node, or --client is open"},
+    {"count", {"app"}, "online users of an app; with --group: members of that group"},
+    {"groups", {"app", "group"}, "the members of a group (streamed)"},
+    {"send", {"app", "msg"}, "a message to --user or to --group"},
+    {"broadcast", {"app", "msg"}, "a message to every user of an app"},
+    {"clients", {"app"}, "every connection of an app (streamed)"},
+    {"join", {"app", "user", "group"}, "adds a user to a group"},
+    {"leave", {"app", "user", "group"}, "removes a user from a group"},
+    {"ungroup", {"app", "group"}, "removes every member of a group, on every node"},
+    {"close", {"app", "client"}, "closes one connection"},
+    {"kick", {"app", "user"}, "closes every connection of a user (--msg: the reason)"},
+    {"drain", {}, "stops --node (default: the one asked) accepting and closes its connections"},
 };
 
 const command_info* find_command(const std::string& name) {
@@ -106,14 +106,7 @@ int parse(int argc, char** argv, options& o) {
   if (help) {
     if (auto* c = find_command(o.command)) {
       std::cout << "parley-admin --target HOST:PORT " << c->name;
-      std::string needs = c->needs;
-      size_t at = 0;
-      while (at < needs.size()) {
-        auto end = needs.find(' ', at);
-        if (end == std::string::npos) end = needs.size();
-        std::cout << " --" << needs.substr(at, end - at) << " ...";
-        at = end + 1;
-      }
+      for (const auto& flag : c->needs) std::cout << " --" << flag << " ...";
       std::cout << "\n  " << c->help << "\n";
     } else {
       usage(std::cout);
@@ -124,17 +117,11 @@ int parse(int argc, char** argv, options& o) {
   auto* c = find_command(o.command);
   if (!c) return std::cerr << "unknown command " << o.command << " (parley-admin --help)\n", 2;
   if (o.target.empty()) return std::cerr << "--target HOST:PORT is required\n", 2;
-  std::string needs = c->needs;
-  size_t at = 0;
-  while (at < needs.size()) {
-    auto end = needs.find(' ', at);
-    if (end == std::string::npos) end = needs.size();
-    auto flag = needs.substr(at, end - at);
+  for (const auto& flag : c->needs)
     if (!o.args.count(flag))
       return std::cerr << o.command << " needs --" << flag << " (parley-admin " << o.command
-                       << " --help)\n", 2;
-    at = end + 1;
-  }
+                       << " --help)\n",
+             2;
   if (o.command == "send" && !o.args.count("user") && !o.args.count("group"))
     return std::cerr << "send needs --user or --group\n", 2;
   if (o.command == "online" && !o.args.count("user") && !o.args.count("client"))
@@ -153,24 +140,32 @@ class admin {
  public:
   explicit admin(const options& o)
       : o_(o),
-        stub_(pb::Gateway::NewStub(grpc::CreateChannel(o.target, grpc::InsecureChannelCredentials()))) {}
+        stub_(pb::Gateway::NewStub(
+            grpc::CreateChannel(o.target, grpc::InsecureChannelCredentials()))) {}
 
   int run() {
     const auto& c = o_.command;
     if (c == "nodes") return nodes();
-    if (c == "users") return id_list([&](grpc::ClientContext* ctx) {
-      return stub_->GetAllOnlineUid(ctx, app_request());
-    }, "userID");
-    if (c == "groups") return id_list([&](grpc::ClientContext* ctx) {
-      return stub_->GetGroupOnlineClient(ctx, group_request());
-    }, "userID");
+    if (c == "users")
+      return id_list(
+          [&](grpc::ClientContext* ctx) { return stub_->GetAllOnlineUid(ctx, app_request()); },
+          "userID");
+    if (c == "groups")
+      return id_list(
+          [&](grpc::ClientContext* ctx) {
+            return stub_->GetGroupOnlineClient(ctx, group_request());
+          },
+          "userID");
     if (c == "online" && o_.args.count("client")) {
       pb::ClientRequest req;
       req.set_app_id(app());
       req.set_client_id(arg("client"));
       pb::BoolReply reply;
-      return unary([&](grpc::ClientContext* ctx) { return stub_->ClientIsOnline(ctx, req, &reply); },
-                   [&] { return json{{"clientID", req.client_id()}, {"online", reply.value()}}; });
+      return unary(
+          [&](grpc::ClientContext* ctx) { return stub_->ClientIsOnline(ctx, req, &reply); },
+          [&] {
+            return json{{"clientID", req.client_id()}, {"online", reply.value()}};
+          });
     }
     if (c == "online") {
       pb::UidRequest req;
@@ -178,17 +173,27 @@ class admin {
       req.set_user_id(arg("user"));
       pb::BoolReply reply;
       return unary([&](grpc::ClientContext* ctx) { return stub_->UidIsOnline(ctx, req, &reply); },
-                   [&] { return json{{"userID", req.user_id()}, {"online", reply.value()}}; });
+                   [&] {
+                     return json{{"userID", req.user_id()}, {"online", reply.value()}};
+                   });
     }
     if (c == "count") {
       pb::CountReply reply;
       if (o_.args.count("group"))
-        return unary([&](grpc::ClientContext* ctx) {
-          return stub_->CountGroup(ctx, group_request(), &reply);
-        }, [&] { return json{{"group", arg("group")}, {"count", reply.count()}}; });
-      return unary([&](grpc::ClientContext* ctx) {
-        return stub_->CountOnlineUid(ctx, app_request(), &reply);
-      }, [&] { return json{{"count", reply.count()}}; });
+        return unary(
+            [&](grpc::ClientContext* ctx) {
+              return stub_->CountGroup(ctx, group_request(), &reply);
+            },
+            [&] {
+              return json{{"group", arg("group")}, {"count", reply.count()}};
+            });
+      return unary(
+          [&](grpc::ClientContext* ctx) {
+            return stub_->CountOnlineUid(ctx, app_request(), &reply);
+          },
+          [&] {
+            return json{{"count", reply.count()}};
+          });
     }
     if (c == "send" || c == "broadcast") return send();
     if (c == "join" || c == "leave") {
@@ -197,15 +202,22 @@ class admin {
       req.set_group(arg("group"));
       req.set_user_id(arg("user"));
       pb::BoolReply reply;
-      return unary([&](grpc::ClientContext* ctx) {
-        return c == "join" ? stub_->JoinGroup(ctx, req, &reply) : stub_->LeaveGroup(ctx, req, &reply);
-      }, [&] { return json{{"changed", reply.value()}}; });
+      return unary(
+          [&](grpc::ClientContext* ctx) {
+            return c == "join" ? stub_->JoinGroup(ctx, req, &reply)
+                               : stub_->LeaveGroup(ctx, req, &reply);
+          },
+          [&] {
+            return json{{"changed", reply.value()}};
+          });
     }
     if (c == "ungroup") {
       pb::CountReply reply;
-      return unary([&](grpc::ClientContext* ctx) {
-        return stub_->UnGroup(ctx, group_request(), &reply);
-      }, [&] { return json{{"removed", reply.count()}}; });
+      return unary(
+          [&](grpc::ClientContext* ctx) { return stub_->UnGroup(ctx, group_request(), &reply); },
+          [&] {
+            return json{{"removed", reply.count()}};
+          });
     }
     if (c == "close") {
       pb::ClientRequest req;
@@ -213,7 +225,9 @@ class admin {
       req.set_client_id(arg("client"));
       pb::CloseReply reply;
       return unary([&](grpc::ClientContext* ctx) { return stub_->CloseClient(ctx, req, &reply); },
-                   [&] { return json{{"closed", reply.closed()}}; });
+                   [&] {
+                     return json{{"closed", reply.closed()}};
+                   });
     }
     if (c == "kick") {
       pb::KickRequest req;
@@ -222,21 +236,26 @@ class admin {
       req.set_reason(arg("msg"));
       pb::CloseReply reply;
       return unary([&](grpc::ClientContext* ctx) { return stub_->KickUser(ctx, req, &reply); },
-                   [&] { return json{{"closed", reply.closed()}}; });
+                   [&] {
+                     return json{{"closed", reply.closed()}};
+                   });
     }
     if (c == "drain") {
       pb::DrainRequest req;
       req.set_node_id(arg("node"));
       pb::DrainReply reply;
       return unary([&](grpc::ClientContext* ctx) { return stub_->DrainNode(ctx, req, &reply); },
-                   [&] { return json{{"closed", reply.closed()}}; });
+                   [&] {
+                     return json{{"closed", reply.closed()}};
+                   });
     }
     if (c == "clients") {
       auto ctx = context();
       auto reader = stub_->GetAllOnlineClient(ctx.get(), app_request());
       pb::ClientPage page;
       while (reader->Read(&page))
-        for (const auto& cl : page.clients()) print_row({cl.client_id(), cl.user_id(), cl.node_id()});
+        for (const auto& cl : page.clients())
+          print_row({cl.client_id(), cl.user_id(), cl.node_id()});
       return finish(reader->Finish());
     }
     return 2;
@@ -254,7 +273,9 @@ class admin {
     auto it = o_.args.find(name);
     return it == o_.args.end() ? std::string{} : it->second;
   }
-  uint32_t app() const { return static_cast<uint32_t>(std::strtoul(arg("app").c_str(), nullptr, 10)); }
+  uint32_t app() const {
+    return static_cast<uint32_t>(std::strtoul(arg("app").c_str(), nullptr, 10));
+  }
 
   pb::AppRequest app_request() const {
     pb::AppRequest r;
@@ -270,24 +291,35 @@ class admin {
 
   int finish(const grpc::Status& st) const {
     if (st.ok()) return 0;
-    std::cerr << "parley-admin: " << o_.command << " failed: " << code_name(st.error_code())
-              << ": " << st.error_message() << "\n";
+    std::cerr << "parley-admin: " << o_.command << " failed: " << code_name(st.error_code()) << ": "
+              << st.error_message() << "\n";
     return 1;
   }
 
   static const char* code_name(grpc::StatusCode code) {
     switch (code) {
-      case grpc::StatusCode::CANCELLED: return "CANCELLED";
-      case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-      case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
-      case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
-      case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
-      case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
-      case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
-      case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
-      case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
-      case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
-      default: return "ERROR";
+      case grpc::StatusCode::CANCELLED:
+        return "CANCELLED";
+      case grpc::StatusCode::INVALID_ARGUMENT:
+        return "INVALID_ARGUMENT";
+      case grpc::StatusCode::DEADLINE_EXCEEDED:
+        return "DEADLINE_EXCEEDED";
+      case grpc::StatusCode::NOT_FOUND:
+        return "NOT_FOUND";
+      case grpc::StatusCode::PERMISSION_DENIED:
+        return "PERMISSION_DENIED";
+      case grpc::StatusCode::RESOURCE_EXHAUSTED:
+        return "RESOURCE_EXHAUSTED";
+      case grpc::StatusCode::FAILED_PRECONDITION:
+        return "FAILED_PRECONDITION";
+      case grpc::StatusCode::UNIMPLEMENTED:
+        return "UNIMPLEMENTED";
+      case grpc::StatusCode::UNAVAILABLE:
+        return "UNAVAILABLE";
+      case grpc::StatusCode::UNAUTHENTICATED:
+        return "UNAUTHENTICATED";
+      default:
+        return "ERROR";
     }
   }
 
@@ -302,7 +334,8 @@ class admin {
     } else {
       bool first = true;
       for (auto& [k, v] : out.items()) {
-        std::cout << (first ? "" : "  ") << k << ": " << (v.is_string() ? v.template get<std::string>() : v.dump());
+        std::cout << (first ? "" : "  ") << k << ": "
+                  << (v.is_string() ? v.template get<std::string>() : v.dump());
         first = false;
       }
       std::cout << "\n";
@@ -317,7 +350,8 @@ class admin {
     }
     for (size_t i = 0; i < cells.size(); ++i) {
       std::cout << cells[i];
-      if (i + 1 < cells.size()) std::cout << std::string(cells[i].size() < 24 ? 24 - cells[i].size() : 1, ' ');
+      if (i + 1 < cells.size())
+        std::cout << std::string(cells[i].size() < 24 ? 24 - cells[i].size() : 1, ' ');
     }
     std::cout << "\n";
   }
@@ -349,10 +383,14 @@ class admin {
     if (!o_.json) print_row({"NODE", "GRPC", "PUBLIC", "CONNECTIONS", "USERS"});
     for (const auto& n : reply.nodes()) {
       if (o_.json) {
-        std::cout << json{{"node", n.node_id()}, {"grpc", n.grpc_address()},
-                          {"public", n.public_address()}, {"startedMs", n.started_ms()},
-                          {"connections", n.connections()}, {"users", n.users()},
-                          {"self", n.self()}}.dump()
+        std::cout << json{{"node", n.node_id()},
+                          {"grpc", n.grpc_address()},
+                          {"public", n.public_address()},
+                          {"startedMs", n.started_ms()},
+                          {"connections", n.connections()},
+                          {"users", n.users()},
+                          {"self", n.self()}}
+                         .dump()
                   << "\n";
       } else {
         print_row({n.node_id() + (n.self() ? " *" : ""), n.grpc_address(), n.public_address(),
@@ -367,27 +405,33 @@ class admin {
     m.set_msg(arg("msg"));
     pb::SendReply reply;
     auto shape = [&] {
-      return json{{"delivered", reply.delivered()}, {"recipients", reply.recipients()},
+      return json{{"delivered", reply.delivered()},
+                  {"recipients", reply.recipients()},
                   {"duplicate", reply.duplicate()}};
     };
     if (o_.command == "broadcast") {
       pb::BroadcastRequest req;
       req.set_app_id(app());
       *req.mutable_message() = m;
-      return unary([&](grpc::ClientContext* ctx) { return stub_->BroadcastMessage(ctx, req, &reply); }, shape);
+      return unary(
+          [&](grpc::ClientContext* ctx) { return stub_->BroadcastMessage(ctx, req, &reply); },
+          shape);
     }
     if (o_.args.count("group")) {
       pb::GroupSendRequest req;
       req.set_app_id(app());
       req.set_group(arg("group"));
       *req.mutable_message() = m;
-      return unary([&](grpc::ClientContext* ctx) { return stub_->SendMessageToGroup(ctx, req, &reply); }, shape);
+      return unary(
+          [&](grpc::ClientContext* ctx) { return stub_->SendMessageToGroup(ctx, req, &reply); },
+          shape);
     }
     pb::UidSendRequest req;
     req.set_app_id(app());
     req.set_user_id(arg("user"));
     *req.mutable_message() = m;
-    return unary([&](grpc::ClientContext* ctx) { return stub_->SendMessageToUid(ctx, req, &reply); }, shape);
+    return unary(
+        [&](grpc::ClientContext* ctx) { return stub_->SendMessageToUid(ctx, req, &reply); }, shape);
   }
 
   const options& o_;
