@@ -150,7 +150,10 @@ describe('management API on two nodes', () => {
     assert.ok(again.recipients >= 1);
     for (const c of [hal1, hal2])
       await c.waitPushes((p) => p.cmd === 'msg' && p.response.data.msg === 'desk 2');
-    await sleep(100);
+    // The send is answered once every node has queued its frames, so a private message sent
+    // after it reaches gina behind anything the group send gave her.
+    await json(nodes[1], ['send', '--app', '11', '--user', 'gina', '--msg', 'marker']);
+    await gina.waitPushes((p) => p.cmd === 'msg' && p.response.data.msg === 'marker');
     assert.equal(gina.pushes.filter((p) => p.response?.data?.msg === 'desk 2').length, 0);
     const [nobody] = await json(nodes[0], ['join', '--app', '11', '--user', 'nobody', '--group', 'desk']);
     assert.equal(nobody.changed, false);  // online nowhere: groups hold online users
