@@ -1,8 +1,8 @@
 // ask: a request to an actor from non-actor code (HTTP handlers on I/O threads, gRPC
-// handlers on gRPC threads), without blocking. A short-lived actor sends the request and calls `done` with the reply or
-// std::nullopt (error or 10 s timeout) on a CAF thread; `done` must hand its work back to
-// the caller's executor itself. Cost: one actor spawn (~2 µs) per call: fine for the HTTP
-// and gRPC APIs, never for per-frame work.
+// handlers on gRPC threads), without blocking. A short-lived actor sends the request and
+// calls `done` with the reply or std::nullopt (error or 10 s timeout) on a CAF thread; `done`
+// must hand its work back to the caller's executor itself. Cost: one actor spawn (~2 µs) per
+// call: fine for the HTTP and gRPC APIs, never for per-frame work.
 #pragma once
 
 #include <chrono>

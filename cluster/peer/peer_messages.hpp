@@ -14,7 +14,9 @@
 namespace parley::cluster {
 
 struct peer_request {
-  enum class kind : uint8_t { user, group, app, users, online, members, member, user_groups, kick, client };
+  enum class kind : uint8_t {
+    user, group, app, users, online, members, member, user_groups, kick, client
+  };
   kind what = kind::user;
   uint32_t app_id = 0;
   std::string id;      // user id (user, online, member, user_groups, kick), group (group,
