@@ -86,6 +86,47 @@ struct user_page {
   std::string next_cursor;  // empty: this was the last page
 };
 
+// One connection ("client" in the management API): its conn id, who is logged in on it
+// (app 0 and no user while anonymous), the node holding it and the peer's address.
+struct client_info {
+  std::string id;
+  uint32_t app_id = 0;
+  std::string user_id;
+  std::string node;
+  std::string remote;
+};
+
+// One page of connections, in conn id order (by node, then by number), and how many in all.
+struct client_page {
+  std::vector<client_info> clients;
+  uint32_t total = 0;
+  std::string next_cursor;  // empty: this was the last page
+};
+
+// One operation on one connection, named by its conn id, wherever it is (client_atom).
+struct client_op {
+  enum class kind : uint8_t {
+    probe = 0,   // is it open
+    close = 1,   // close it (close_reason::kicked)
+    info = 2,    // who is on it
+    send = 3,    // push `frame` to it
+    bind = 4,    // log it in as (app_id, user_id), without a token: a backend's decision
+  };
+  kind what = kind::probe;
+  std::string conn_id;
+  uint32_t app_id = 0;     // bind
+  std::string user_id;     // bind
+  frame_ptr frame;         // send
+};
+
+// The answer: `found` when the connection is open; for bind, the login's result code.
+struct client_reply {
+  bool found = false;
+  result_code code = result_code::ok;
+  std::string code_msg;
+  client_info info;  // found: the connection (info, bind: after the operation)
+};
+
 // One line of the operator console's "top groups" table.
 struct group_summary {
   uint32_t app_id = 0;
@@ -141,11 +182,24 @@ using users_atom = caf::atom_constant<caf::atom("users")>;
 //    to 123 bytes); (local_atom, kick_atom, …) this node's only. -> remote: (kick_atom,
 //    user_key, reason) -> route_result (connections closed on the other nodes)
 using kick_atom = caf::atom_constant<caf::atom("kick")>;
-// -> node: (client_atom, conn_id, bool close) -> bool: the connection is open (and, with
-//    close, now closing with close_reason::kicked), on whichever node its id names (conn ids
-//    are "<node id>-<n>"); (local_atom, client_atom, …) this node only. -> remote:
-//    (client_atom, node, conn_id, bool close) -> route_result (reached 1: it was open there)
+// -> node: (client_atom, client_op) -> client_reply: the operation on the connection, on
+//    whichever node its id names (conn ids are "<node id>-<n>"); (local_atom, client_atom,
+//    client_op) this node only. -> remote: (client_atom, node, client_op) -> client_reply
 using client_atom = caf::atom_constant<caf::atom("client")>;
+// -> node: (clients_atom, app, cursor, uint32 limit) -> client_page: the app's logged-in
+//    connections after `cursor`, on every node; (clients_atom, app, user_id) -> client_page:
+//    the user's connections, on every node. (local_atom, clients_atom, …) this node only.
+//    -> remote: the same shapes (app, cursor, limit) and (user_key), the other nodes only
+using clients_atom = caf::atom_constant<caf::atom("clients")>;
+// node -> connection: (bind_atom, app, user_id) -> command_result   log in without a token
+//    (ClientBindUid); answered with the login behaviour's result
+using bind_atom = caf::atom_constant<caf::atom("bind")>;
+// -> node: (unbind_atom, app, user_id) -> uint32: every connection of the user, on every
+//    node, logs out and is anonymous again (UnBindUid); (local_atom, unbind_atom, …) this
+//    node only. -> remote: (unbind_atom, user_key) -> route_result.
+//    node -> connection: (unbind_atom)   log out; connection -> user: (unbind_atom, conn)
+//    forget that connection
+using unbind_atom = caf::atom_constant<caf::atom("unbind")>;
 // -> node: (online_atom, app, user_id) -> bool
 using online_atom = caf::atom_constant<caf::atom("online")>;
 // -> node: (members_atom, app, group) -> std::vector<std::string>; node -> group: (members_atom)
@@ -156,6 +210,10 @@ using user_idle_atom = caf::atom_constant<caf::atom("userIdle")>;
 using group_idle_atom = caf::atom_constant<caf::atom("groupIdle")>;
 // group -> node: (group_size_atom, key, uint32 members)   after every membership change
 using group_size_atom = caf::atom_constant<caf::atom("groupSize")>;
+// -> node: (group_names_atom, app) -> std::vector<std::string>: the names of the app's groups,
+//    on every node, sorted; (local_atom, group_names_atom, app) this node's. -> remote:
+//    (group_names_atom, app), the other nodes'
+using group_names_atom = caf::atom_constant<caf::atom("groupNames")>;
 // -> node: (top_groups_atom, uint32 limit) -> std::vector<group_summary>, largest first
 using top_groups_atom = caf::atom_constant<caf::atom("topGroups")>;
 // -> behaviour: (handle_atom, command) -> command_result
@@ -177,4 +235,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::command_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::group_send_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::membership_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::user_page)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::client_page)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::client_op)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::client_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<parley::group_summary>)

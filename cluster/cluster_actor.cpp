@@ -503,20 +503,91 @@ impl_actor::behavior_type cluster_actor(self_ptr self, cluster_setup setup) {
         });
         return rp;
       },
-      [=](client_atom, const std::string& node, const std::string& conn_id,
-          bool close) -> caf::result<route_result> {
-        auto rp = self->make_response_promise<route_result>();
+      [=](client_atom, const std::string& node, const client_op& op) -> caf::result<client_reply> {
+        auto rp = self->make_response_promise<client_reply>();
         auto it = self->state.nodes.find(node);
         if (it == self->state.nodes.end()) {
-          rp.deliver(route_result{});  // no such live node: the connection is not open
+          rp.deliver(client_reply{});  // no such live node: the connection is not open
           return rp;
         }
         peer_request r;
         r.what = peer_request::kind::client;
-        r.id = conn_id;
-        r.joined = close;
-        ask_all(self, {&it->second}, r,
-                [=](std::vector<peer_answer>& answers) mutable { rp.deliver(summed(answers)); });
+        r.id = op.conn_id;
+        r.op = static_cast<uint8_t>(op.what);
+        r.app_id = op.app_id;
+        r.sender = op.user_id;
+        r.frame = op.frame;
+        ask_all(self, {&it->second}, r, [=](std::vector<peer_answer>& answers) mutable {
+          client_reply out;
+          auto& a = answers.front();
+          if (a.ok) {
+            out.found = a.count > 0;
+            out.code = a.code;
+            out.code_msg = std::move(a.code_msg);
+            if (!a.clients.empty()) out.info = std::move(a.clients.front());
+          } else {
+            out.code = result_code::server_error;
+            out.code_msg = "node " + node + " did not answer";
+          }
+          rp.deliver(std::move(out));
+        });
+        return rp;
+      },
+      [=](clients_atom, uint32_t app_id, const std::string& cursor,
+          uint32_t limit) -> caf::result<client_page> {
+        auto rp = self->make_response_promise<client_page>();
+        peer_request r;
+        r.what = peer_request::kind::clients;
+        r.app_id = app_id;
+        r.cursor = cursor;
+        r.limit = limit;
+        ask_all(self, all_peers(self), r, [=](std::vector<peer_answer>& answers) mutable {
+          client_page page;
+          for (auto& a : answers)
+            if (a.ok)
+              page = routing::merge_client_pages(
+                  std::move(page), client_page{std::move(a.clients), a.total, a.next_cursor},
+                  limit);
+          rp.deliver(std::move(page));
+        });
+        return rp;
+      },
+      [=](clients_atom, const user_key& k) -> caf::result<client_page> {
+        auto rp = self->make_response_promise<client_page>();
+        lookup(self, keys::of(k), [=](const holders* h) mutable {
+          peer_request r;
+          r.what = peer_request::kind::clients;
+          r.app_id = k.app_id;
+          r.id = k.user_id;
+          ask_all(self, h ? live_among(self, *h) : std::vector<live_node*>{}, r,
+                  [=](std::vector<peer_answer>& answers) mutable {
+                    client_page page;
+                    for (auto& a : answers)
+                      if (a.ok) {
+                        auto n = page.total + a.total;
+                        page = routing::merge_client_pages(
+                            std::move(page), client_page{std::move(a.clients), a.total, {}}, n);
+                      }
+                    rp.deliver(std::move(page));
+                  });
+        });
+        return rp;
+      },
+      [=](unbind_atom, const user_key& k) -> caf::result<route_result> {
+        auto rp = self->make_response_promise<route_result>();
+        peer_request r;
+        r.what = peer_request::kind::unbind;
+        r.app_id = k.app_id;
+        r.id = k.user_id;
+        route_to_holders(self, k, std::move(r), rp);
+        return rp;
+      },
+      [=](group_names_atom, uint32_t app_id) -> caf::result<std::vector<std::string>> {
+        auto rp = self->make_response_promise<std::vector<std::string>>();
+        peer_request r;
+        r.what = peer_request::kind::groups;
+        r.app_id = app_id;
+        gather_ids(self, all_peers(self), r, rp);
         return rp;
       },
       [=](kick_atom, const user_key& k, const std::string& reason) -> caf::result<route_result> {

@@ -25,6 +25,7 @@ void reply(self_ptr self, const std::string& seq, const std::string& cmd, result
 
 void run_frame(self_ptr self, std::string text);
 void close_connection(self_ptr self, close_reason reason, const char* why);
+void on_tick(self_ptr self);
 
 // Runs deferred frames in arrival order until one goes to a behaviour (the connection is
 // busy again) or none is left. Frames refused on the spot (bad JSON, unknown cmd, not logged
@@ -133,6 +134,67 @@ void close_connection(self_ptr self, close_reason reason, const char* why) {
   st.setup.sink->close(reason);
 }
 
+// A backend binds this connection to a user (ClientBindUid): a login without a token, run by
+// the login behaviour (its checks, its node path) when no command of the client's is in
+// progress. The client sees the login reply with an empty seq.
+caf::result<command_result> bind(self_ptr self, uint32_t app_id, const std::string& user_id) {
+  auto& st = self->state;
+  command_result refused;
+  refused.code = result_code::operation_failed;
+  if (st.closing) {
+    refused.code_msg = "the connection is closing";
+    return refused;
+  }
+  if (st.busy || !st.deferred.empty()) {
+    refused.code_msg = "the connection is running a command; retry";
+    return refused;
+  }
+  auto entry = st.setup.registry->find("login");
+  auto handler = entry ? entry->handler() : caf::actor{};
+  if (!handler) {
+    refused.code = result_code::server_error;
+    return refused;
+  }
+  protocol::request req{"", "login", {{"appID", app_id}, {"userID", user_id}}};
+  command cmd{req.seq, req.cmd, std::make_shared<const nlohmann::json>(req.data),
+              command_origin::websocket, st.setup.conn_id, caf::actor_cast<caf::actor>(self),
+              st.setup.sink, st.login, std::make_pair(app_id, user_id)};
+  st.busy = true;
+  st.busy_since = clock::now();
+  auto rp = self->make_response_promise<command_result>();
+  self->request(handler, caf::infinite, handle_atom::value, std::move(cmd))
+      .then(
+          [=](command_result& result) mutable {
+            command_result answer = result;
+            answer.login.reset();
+            apply_result(self, req, result);
+            rp.deliver(std::move(answer));
+            command_done(self);
+          },
+          [=](caf::error&) mutable {
+            command_result failed;
+            failed.code = result_code::server_error;
+            rp.deliver(failed);
+            command_done(self);
+          });
+  return rp;
+}
+
+// A backend unbinds the user (UnBindUid): the connection logs out, stays open and has a new
+// login_timeout to log in again. The user actor forgets it; the client is told.
+void unbind(self_ptr self) {
+  auto& st = self->state;
+  if (!st.login || st.closing) return;
+  caf::anon_send(st.login->user, unbind_atom::value, caf::actor_cast<caf::actor>(self));
+  log::conn()->info("unbind conn={} app={} user={}", st.setup.conn_id, st.login->app_id,
+                    log::safe(st.login->user_id));
+  reply(self, "", "unbind", result_code::ok, {},
+        {{"appID", st.login->app_id}, {"userID", st.login->user_id}});
+  st.login.reset();
+  st.connected_at = clock::now();
+  on_tick(self);  // the login deadline is the next one again
+}
+
 // Checks the login and heartbeat deadlines and schedules the next check at the earlier one.
 void on_tick(self_ptr self) {
   auto& st = self->state;
@@ -174,6 +236,10 @@ caf::behavior connection_actor(caf::stateful_actor<connection_state>* self,
       [=](close_atom, uint8_t reason) {
         close_connection(self, static_cast<close_reason>(reason), "requested");
       },
+      [=](bind_atom, uint32_t app_id, const std::string& user_id) {
+        return bind(self, app_id, user_id);
+      },
+      [=](unbind_atom) { unbind(self); },
       [=](closed_atom, uint8_t) { self->quit(); },
       [=](tick_atom) { on_tick(self); },
   };

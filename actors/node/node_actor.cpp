@@ -113,15 +113,77 @@ size_t push_to_app(self_ptr self, uint32_t app_id, const frame_ptr& frame,
   return n;
 }
 
-// Whether connection `conn_id` is open here; with `close`, closes it (close_reason::kicked).
-bool client_here(self_ptr self, const std::string& conn_id, bool close) {
-  auto it = self->state.connections.find(conn_id);
-  if (it == self->state.connections.end()) return false;
-  if (close) {
-    it->second.sink->close(close_reason::kicked);
-    log::node()->info("close by API conn={}", log::safe(conn_id, 100));
+// One operation on connection `op.conn_id` of this node (client_op).
+caf::result<client_reply> client_here(self_ptr self, const client_op& op) {
+  auto& st = self->state;
+  client_reply reply;
+  auto* e = st.connections.find(op.conn_id);
+  if (e == nullptr) return reply;
+  reply.found = true;
+  using k = client_op::kind;
+  switch (op.what) {
+    case k::probe:
+    case k::info: break;
+    case k::close:
+      e->sink->close(close_reason::kicked);
+      log::node()->info("close by API conn={}", log::safe(op.conn_id, 100));
+      break;
+    case k::send:  // only to a connection logged in to the sender's app
+      if (!op.frame || op.app_id == 0 || e->app_id != op.app_id) {
+        reply.code = result_code::operation_failed;
+        reply.code_msg = "the client is not logged in to that app";
+        break;
+      }
+      e->sink->send(op.frame);
+      st.setup.stats->pushes_delivered_total.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case k::bind: {
+      // The connection logs in through the login behaviour (same checks, same node path);
+      // the node's login handler records the binding.
+      auto rp = self->make_response_promise<client_reply>();
+      auto conn_id = op.conn_id;
+      self->request(e->handle, caf::infinite, bind_atom::value, op.app_id, op.user_id)
+          .then(
+              [=](const command_result& r) mutable {
+                client_reply out;
+                out.found = true;
+                out.code = r.code;
+                out.code_msg = r.code_msg;
+                if (auto* now = self->state.connections.find(conn_id))
+                  out.info = self->state.connections.info(*now);
+                rp.deliver(std::move(out));
+              },
+              [=](caf::error&) mutable { rp.deliver(client_reply{}); });
+      return rp;
+    }
   }
-  return true;
+  reply.info = st.connections.info(*e);
+  return reply;
+}
+
+// Every connection of the user here logs out (anonymous again, open); returns how many.
+uint32_t unbind_here(self_ptr self, uint32_t app_id, const std::string& user_id) {
+  auto& st = self->state;
+  auto entries = st.connections.entries_of_user(app_id, user_id);
+  for (auto* e : entries) {
+    caf::anon_send(e->handle, unbind_atom::value);
+    st.connections.logged_out(*e);
+  }
+  if (!entries.empty())
+    log::node()->info("unbind app={} user={} connections={}", app_id, log::safe(user_id, 100),
+                      entries.size());
+  return static_cast<uint32_t>(entries.size());
+}
+
+// The names of the app's groups here, sorted. O(groups on the node).
+std::vector<std::string> group_names_here(self_ptr self, uint32_t app_id) {
+  std::vector<std::string> out;
+  for (const auto& [key, g] : self->state.groups) {
+    auto [app, name] = split_scoped_key(key);
+    if (app == app_id) out.push_back(std::move(name));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 // Closes every connection of the user here (close_reason::kicked); returns how many.
@@ -334,12 +396,12 @@ std::vector<group_summary> top_groups(self_ptr self, uint32_t limit) {
 void forget_connection(self_ptr self, const std::string& conn_id, const caf::down_msg& dm) {
   auto& st = self->state;
   caf::anon_send(st.deadlines, cancel_atom::value, dm.source);
-  auto it = st.connections.find(conn_id);
-  if (it == st.connections.end()) return;
+  auto* e = st.connections.find(conn_id);
+  if (e == nullptr) return;
   if (dm.reason && dm.reason != caf::exit_reason::normal &&
       dm.reason != caf::exit_reason::user_shutdown)
-    it->second.sink->close(close_reason::error);
-  st.connections.erase(it);
+    e->sink->close(close_reason::error);
+  st.connections.erase(conn_id);
 }
 
 void on_down(self_ptr self, const caf::down_msg& dm) {
@@ -372,6 +434,7 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
   auto& st = self->state;
   st.live = live_gauge(setup.stats->live(actor_kind::node));
   st.setup = std::move(setup);
+  st.connections = client_index(st.setup.node_id);
   st.directory = st.setup.users ? st.setup.users : std::make_shared<user_directory>();
   // Linked: it goes down with the node, and the node cannot run without it.
   st.deadlines = self->spawn<caf::linked>(deadline_wheel, std::chrono::milliseconds(250));
@@ -387,14 +450,15 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
       [=](connect_atom, const sink_ptr& sink, const std::string& remote, uint32_t pre_app,
           const std::string& pre_user) {
         auto& st = self->state;
-        auto conn_id = st.setup.node_id + "-" + std::to_string(++st.next_conn);
+        auto conn = caf::actor{};
+        auto conn_id = st.connections.add(++st.next_conn, conn, sink, remote);
         connection_setup cs{conn_id, remote, sink, caf::actor_cast<node_handle>(self),
                             st.registry, st.setup.config, st.setup.stats, std::nullopt,
                             st.deadlines};
         if (pre_app != 0) cs.preauth.emplace(pre_app, pre_user);
-        auto conn = self->spawn(connection_actor, std::move(cs));
+        conn = self->spawn(connection_actor, std::move(cs));
         watch(self, conn, actor_kind::connection, conn_id);
-        st.connections.emplace(conn_id, node_state::connection_entry{conn, sink});
+        st.connections.find(conn_id)->handle = conn;
         sink->attach(conn, conn_id);
       },
       [=](login_atom, uint32_t app_id, const std::string& user_id, const caf::actor& conn,
@@ -408,6 +472,9 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
         auto& user = user_for_login(self, app_id, user_id);
         // Deliverable from now on, before the login is answered (see user_sinks.hpp).
         user.sinks->add(sink);
+        if (auto w = st.watched.find(conn.address()); w != st.watched.end())
+          if (auto* e = st.connections.find(w->second.second))
+            st.connections.logged_in(*e, app_id, user_id);
         caf::anon_send(user.handle, add_atom::value, conn, sink);
         ++user.forwarded;
         if (st.setup.config->presence_pushes) presence(self, "enter", app_id, user_id, user_id);
@@ -534,19 +601,73 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
                   [=](caf::error&) mutable { rp.deliver(here); });
         return rp;
       },
-      [=](local_atom, client_atom, const std::string& conn_id, bool close) {
-        return client_here(self, conn_id, close);
-      },
-      [=](client_atom, const std::string& conn_id, bool close) -> caf::result<bool> {
+      [=](local_atom, client_atom, const client_op& op) { return client_here(self, op); },
+      [=](client_atom, const client_op& op) -> caf::result<client_reply> {
         auto& st = self->state;
-        auto dash = conn_id.rfind('-');
-        auto node = dash == std::string::npos ? std::string{} : conn_id.substr(0, dash);
+        auto dash = op.conn_id.rfind('-');
+        auto node = dash == std::string::npos ? std::string{} : op.conn_id.substr(0, dash);
         if (node == st.setup.node_id || !st.setup.remote || node.empty())
-          return client_here(self, conn_id, close);
-        auto rp = self->make_response_promise<bool>();
-        self->request(st.setup.remote, caf::infinite, client_atom::value, node, conn_id, close)
-            .then([=](const route_result& there) mutable { rp.deliver(there.reached > 0); },
-                  [=](caf::error&) mutable { rp.deliver(false); });
+          return client_here(self, op);
+        return self->delegate(st.setup.remote, client_atom::value, node, op);
+      },
+      [=](local_atom, clients_atom, uint32_t app_id, const std::string& cursor, uint32_t limit) {
+        return self->state.connections.page(app_id, cursor, limit);
+      },
+      [=](clients_atom, uint32_t app_id, const std::string& cursor,
+          uint32_t limit) -> caf::result<client_page> {
+        auto here = self->state.connections.page(app_id, cursor, limit);
+        if (!self->state.setup.remote) return here;
+        auto rp = self->make_response_promise<client_page>();
+        self->request(self->state.setup.remote, caf::infinite, clients_atom::value, app_id,
+                      cursor, limit)
+            .then(
+                [=](client_page& there) mutable {
+                  rp.deliver(routing::merge_client_pages(here, std::move(there), limit));
+                },
+                [=](caf::error&) mutable { rp.deliver(here); });
+        return rp;
+      },
+      [=](local_atom, clients_atom, uint32_t app_id, const std::string& user_id) {
+        return self->state.connections.of_user(app_id, user_id);
+      },
+      [=](clients_atom, uint32_t app_id, const std::string& user_id) -> caf::result<client_page> {
+        auto here = self->state.connections.of_user(app_id, user_id);
+        if (!self->state.setup.remote) return here;
+        auto rp = self->make_response_promise<client_page>();
+        self->request(self->state.setup.remote, caf::infinite, clients_atom::value,
+                      user_key{app_id, user_id})
+            .then(
+                [=](client_page& there) mutable {
+                  auto n = here.total + there.total;
+                  rp.deliver(routing::merge_client_pages(here, std::move(there), n));
+                },
+                [=](caf::error&) mutable { rp.deliver(here); });
+        return rp;
+      },
+      [=](local_atom, unbind_atom, uint32_t app_id, const std::string& user_id) {
+        return unbind_here(self, app_id, user_id);
+      },
+      [=](unbind_atom, uint32_t app_id, const std::string& user_id) -> caf::result<uint32_t> {
+        auto here = unbind_here(self, app_id, user_id);
+        if (!self->state.setup.remote) return here;
+        auto rp = self->make_response_promise<uint32_t>();
+        self->request(self->state.setup.remote, caf::infinite, unbind_atom::value,
+                      user_key{app_id, user_id})
+            .then([=](const route_result& there) mutable { rp.deliver(here + there.reached); },
+                  [=](caf::error&) mutable { rp.deliver(here); });
+        return rp;
+      },
+      [=](local_atom, group_names_atom, uint32_t app_id) { return group_names_here(self, app_id); },
+      [=](group_names_atom, uint32_t app_id) -> caf::result<std::vector<std::string>> {
+        auto here = group_names_here(self, app_id);
+        if (!self->state.setup.remote) return here;
+        auto rp = self->make_response_promise<std::vector<std::string>>();
+        self->request(self->state.setup.remote, caf::infinite, group_names_atom::value, app_id)
+            .then(
+                [=](const std::vector<std::string>& there) mutable {
+                  rp.deliver(routing::merge_ids(here, there));
+                },
+                [=](caf::error&) mutable { rp.deliver(here); });
         return rp;
       },
       [=](local_atom, kick_atom, uint32_t app_id, const std::string& user_id,
@@ -622,8 +743,10 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
       },
       [=](shutdown_atom) {
         auto& conns = self->state.connections;
-        for (const auto& [id, conn] : conns)
-          caf::anon_send(conn.handle, close_atom::value, static_cast<uint8_t>(close_reason::shutdown));
+        conns.for_each([](const std::string&, const client_index::entry& conn) {
+          caf::anon_send(conn.handle, close_atom::value,
+                         static_cast<uint8_t>(close_reason::shutdown));
+        });
         return static_cast<uint32_t>(conns.size());
       },
   };

@@ -30,6 +30,7 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/node/client_index.hpp"
 #include "actors/node/node_interface.hpp"
 #include "actors/node/user_directory.hpp"
 #include "actors/registry/behaviour_registry.hpp"
@@ -71,11 +72,7 @@ struct node_state {
   std::unordered_map<std::string, supervised> behaviours;  // cmd -> its supervision record
   caf::actor deadlines;  // wakes connections at their deadlines (actors/deadline)
   uint64_t next_conn = 0;
-  struct connection_entry {
-    caf::actor handle;
-    sink_ptr sink;  // closed with 1011 if the actor dies abnormally
-  };
-  std::unordered_map<std::string, connection_entry> connections;  // conn id -> connection
+  client_index connections;  // conn id -> connection; logged-in ones by app and user
   std::unordered_map<std::string, child> users;                  // user key -> user
   user_directory_ptr directory;  // user key -> sockets, read by behaviours (see its header)
   // app -> online user ids, ordered so that `users` pages by cursor (the last id seen)

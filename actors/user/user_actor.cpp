@@ -63,6 +63,11 @@ caf::behavior user_actor(caf::stateful_actor<user_state>* self, user_setup setup
         self->state.connections.push_back({std::move(conn), std::move(sink)});
         ++self->state.added_total;
       },
+      // The connection logged out (UnBindUid): forgotten as if it were gone.
+      [=](unbind_atom, const caf::actor& conn) {
+        self->demonitor(conn);
+        forget_connection(self, conn.address());
+      },
       [=](join_atom, const std::string& group) -> caf::result<membership_result> {
         auto rp = self->make_response_promise<membership_result>();
         join_group(self, group, false,

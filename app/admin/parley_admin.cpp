@@ -42,11 +42,15 @@ const std::vector<command_info> commands = {
     {"nodes", {}, "the cluster's live nodes"},
     {"users", {"app"}, "every online user of an app (streamed)"},
     {"online", {"app"}, "whether --user has a connection on any node, or --client is open"},
-    {"count", {"app"}, "online users of an app; with --group: members of that group"},
+    {"count", {"app"}, "online users, clients and groups of an app; with --group: its members"},
     {"groups", {"app", "group"}, "the members of a group (streamed)"},
-    {"send", {"app", "msg"}, "a message to --user or to --group"},
+    {"send", {"app", "msg"}, "a message to --user, to --group or to one --client"},
     {"broadcast", {"app", "msg"}, "a message to every user of an app"},
-    {"clients", {"app"}, "every connection of an app (streamed)"},
+    {"clients", {"app"},
+     "the logged-in connections of an app (streamed); with --user: that user's; with --client:"
+     " who is on it"},
+    {"bind", {"app", "client", "user"}, "logs connection --client in as --user (no token)"},
+    {"unbind", {"app", "user"}, "logs every connection of --user out; they stay open"},
     {"join", {"app", "user", "group"}, "adds a user to a group"},
     {"leave", {"app", "user", "group"}, "removes a user from a group"},
     {"ungroup", {"app", "group"}, "removes every member of a group, on every node"},
@@ -122,8 +126,9 @@ int parse(int argc, char** argv, options& o) {
       return std::cerr << o.command << " needs --" << flag << " (parley-admin " << o.command
                        << " --help)\n",
              2;
-  if (o.command == "send" && !o.args.count("user") && !o.args.count("group"))
-    return std::cerr << "send needs --user or --group\n", 2;
+  if (o.command == "send" && !o.args.count("user") && !o.args.count("group") &&
+      !o.args.count("client"))
+    return std::cerr << "send needs --user, --group or --client\n", 2;
   if (o.command == "online" && !o.args.count("user") && !o.args.count("client"))
     return std::cerr << "online needs --user or --client\n", 2;
   if (o.args.count("app")) {
@@ -177,24 +182,75 @@ class admin {
                      return json{{"userID", req.user_id()}, {"online", reply.value()}};
                    });
     }
-    if (c == "count") {
+    if (c == "count" && o_.args.count("group")) {
       pb::CountReply reply;
-      if (o_.args.count("group"))
-        return unary(
-            [&](grpc::ClientContext* ctx) {
-              return stub_->CountGroup(ctx, group_request(), &reply);
-            },
-            [&] {
-              return json{{"group", arg("group")}, {"count", reply.count()}};
-            });
       return unary(
-          [&](grpc::ClientContext* ctx) {
-            return stub_->CountOnlineUid(ctx, app_request(), &reply);
-          },
+          [&](grpc::ClientContext* ctx) { return stub_->CountGroup(ctx, group_request(), &reply); },
           [&] {
-            return json{{"count", reply.count()}};
+            return json{{"group", arg("group")}, {"count", reply.count()}};
           });
     }
+    if (c == "count") {
+      pb::CountReply users, clients, groups;
+      return unary(
+          [&](grpc::ClientContext* ctx) {
+            auto st = stub_->CountOnlineUid(ctx, app_request(), &users);
+            if (!st.ok()) return st;
+            auto ctx2 = context();
+            st = stub_->CountOnlineClient(ctx2.get(), app_request(), &clients);
+            if (!st.ok()) return st;
+            auto ctx3 = context();
+            return stub_->CountOnlineGroup(ctx3.get(), app_request(), &groups);
+          },
+          [&] {
+            return json{
+                {"users", users.count()}, {"clients", clients.count()}, {"groups", groups.count()}};
+          });
+    }
+    if (c == "bind") {
+      pb::BindRequest req;
+      req.set_app_id(app());
+      req.set_client_id(arg("client"));
+      req.set_user_id(arg("user"));
+      pb::BoolReply reply;
+      return unary([&](grpc::ClientContext* ctx) { return stub_->ClientBindUid(ctx, req, &reply); },
+                   [&] {
+                     return json{{"clientID", req.client_id()}, {"userID", req.user_id()}};
+                   });
+    }
+    if (c == "unbind") {
+      pb::UidRequest req;
+      req.set_app_id(app());
+      req.set_user_id(arg("user"));
+      pb::CloseReply reply;
+      return unary([&](grpc::ClientContext* ctx) { return stub_->UnBindUid(ctx, req, &reply); },
+                   [&] {
+                     return json{{"unbound", reply.closed()}};
+                   });
+    }
+    if (c == "clients" && o_.args.count("client")) {
+      pb::ClientRequest req;
+      req.set_app_id(app());
+      req.set_client_id(arg("client"));
+      pb::UidReply reply;
+      return unary(
+          [&](grpc::ClientContext* ctx) { return stub_->GetUidByClient(ctx, req, &reply); },
+          [&] {
+            return json{{"clientID", req.client_id()},
+                        {"appID", reply.app_id()},
+                        {"userID", reply.user_id()}};
+          });
+    }
+    if (c == "clients" && o_.args.count("user")) {
+      pb::UidRequest req;
+      req.set_app_id(app());
+      req.set_user_id(arg("user"));
+      return client_list(
+          [&](grpc::ClientContext* ctx) { return stub_->GetClientByUid(ctx, req); });
+    }
+    if (c == "clients")
+      return client_list(
+          [&](grpc::ClientContext* ctx) { return stub_->GetAllOnlineClient(ctx, app_request()); });
     if (c == "send" || c == "broadcast") return send();
     if (c == "join" || c == "leave") {
       pb::GroupUidRequest req;
@@ -248,15 +304,6 @@ class admin {
                    [&] {
                      return json{{"closed", reply.closed()}};
                    });
-    }
-    if (c == "clients") {
-      auto ctx = context();
-      auto reader = stub_->GetAllOnlineClient(ctx.get(), app_request());
-      pb::ClientPage page;
-      while (reader->Read(&page))
-        for (const auto& cl : page.clients())
-          print_row({cl.client_id(), cl.user_id(), cl.node_id()});
-      return finish(reader->Finish());
     }
     return 2;
   }
@@ -375,6 +422,34 @@ class admin {
     return finish(st);
   }
 
+  // A streamed list of clients: a table row (JSON: one object) per client, as pages arrive.
+  template <class Open>
+  int client_list(Open&& open) const {
+    auto ctx = context();
+    auto reader = open(ctx.get());
+    pb::ClientPage page;
+    uint64_t n = 0;
+    if (!o_.json) print_row({"CLIENT", "USER", "NODE", "REMOTE"});
+    while (reader->Read(&page)) {
+      for (const auto& cl : page.clients()) {
+        if (o_.json)
+          std::cout << json{{"clientID", cl.client_id()},
+                            {"appID", cl.app_id()},
+                            {"userID", cl.user_id()},
+                            {"node", cl.node_id()},
+                            {"remote", cl.remote()}}
+                           .dump()
+                    << "\n";
+        else
+          print_row({cl.client_id(), cl.user_id(), cl.node_id(), cl.remote()});
+        ++n;
+      }
+    }
+    auto st = reader->Finish();
+    if (st.ok() && !o_.json) std::cerr << n << " listed\n";
+    return finish(st);
+  }
+
   int nodes() const {
     pb::NodeList reply;
     auto ctx = context();
@@ -415,6 +490,15 @@ class admin {
       *req.mutable_message() = m;
       return unary(
           [&](grpc::ClientContext* ctx) { return stub_->BroadcastMessage(ctx, req, &reply); },
+          shape);
+    }
+    if (o_.args.count("client")) {
+      pb::ClientSendRequest req;
+      req.set_app_id(app());
+      req.set_client_id(arg("client"));
+      *req.mutable_message() = m;
+      return unary(
+          [&](grpc::ClientContext* ctx) { return stub_->SendMessageToClient(ctx, req, &reply); },
           shape);
     }
     if (o_.args.count("group")) {

@@ -20,6 +20,7 @@ using grpc::Status;
 using grpc::StatusCode;
 
 constexpr uint32_t page_size = 1000;
+constexpr uint32_t count_page_size = 10000;  // CountOnlineUid walks the ids in these
 
 Status invalid(const std::string& what) { return Status(StatusCode::INVALID_ARGUMENT, what); }
 Status unavailable() { return Status(StatusCode::UNAVAILABLE, "the node did not answer in time"); }
@@ -73,12 +74,31 @@ void fill(pb::SendReply* reply, const nlohmann::json& data) {
   reply->set_duplicate(data.value("duplicate", false));
 }
 
+// A page's ids or clients as its reply message.
+void fill(pb::IdPage& out, user_page& page) {
+  for (auto& id : page.users) out.add_ids(std::move(id));
+  out.set_total(page.total);
+}
+
+void fill(pb::ClientPage& out, client_page& page) {
+  for (auto& c : page.clients) {
+    auto* info = out.add_clients();
+    info->set_client_id(std::move(c.id));
+    info->set_app_id(c.app_id);
+    info->set_user_id(std::move(c.user_id));
+    info->set_node_id(std::move(c.node));
+    info->set_remote(std::move(c.remote));
+  }
+  out.set_total(page.total);
+}
+
 // A streamed list, one page per write. `fetch(cursor, done)` produces the page after `cursor`
 // (done(nullopt) when the node failed to answer); an empty next_cursor ends the list.
-class page_writer final : public grpc::ServerWriteReactor<pb::IdPage> {
+template <class Reply, class Page>
+class page_writer final : public grpc::ServerWriteReactor<Reply> {
  public:
   using fetch_fn =
-      std::function<void(const std::string&, std::function<void(std::optional<user_page>)>)>;
+      std::function<void(const std::string&, std::function<void(std::optional<Page>)>)>;
 
   // The reactor to return from the method handler; its first page is on its way.
   static page_writer* start(fetch_fn fetch) {
@@ -88,8 +108,8 @@ class page_writer final : public grpc::ServerWriteReactor<pb::IdPage> {
   }
 
   void OnWriteDone(bool ok) override {
-    if (!ok) return Finish(Status(StatusCode::CANCELLED, "the caller went away"));
-    if (last_) return Finish(Status::OK);
+    if (!ok) return this->Finish(Status(StatusCode::CANCELLED, "the caller went away"));
+    if (last_) return this->Finish(Status::OK);
     next();
   }
   void OnDone() override { delete this; }
@@ -98,22 +118,24 @@ class page_writer final : public grpc::ServerWriteReactor<pb::IdPage> {
   explicit page_writer(fetch_fn fetch) : fetch_(std::move(fetch)) {}
 
   void next() {
-    fetch_(cursor_, [this](std::optional<user_page> page) {
-      if (!page) return Finish(unavailable());
+    fetch_(cursor_, [this](std::optional<Page> page) {
+      if (!page) return this->Finish(unavailable());
       page_.Clear();
-      for (auto& id : page->users) page_.add_ids(std::move(id));
-      page_.set_total(page->total);
       cursor_ = std::move(page->next_cursor);
+      fill(page_, *page);
       last_ = cursor_.empty();
-      StartWrite(&page_);
+      this->StartWrite(&page_);
     });
   }
 
   fetch_fn fetch_;
   std::string cursor_;
   bool last_ = false;
-  pb::IdPage page_;
+  Reply page_;
 };
+
+using id_writer = page_writer<pb::IdPage, user_page>;
+using client_writer = page_writer<pb::ClientPage, client_page>;
 
 // A list already in memory, in pages.
 user_page page_of(const std::vector<std::string>& all, const std::string& cursor) {
@@ -144,15 +166,18 @@ class gateway_service final : public pb::Gateway::CallbackService {
     return r;
   }
 
+  // Exact: the merged pages hold each user once, however many nodes hold the user (the nodes'
+  // own totals would count such a user once per node). O(users): pages of count_page_size.
   grpc::ServerUnaryReactor* CountOnlineUid(grpc::CallbackServerContext* ctx,
                                            const pb::AppRequest* req,
                                            pb::CountReply* reply) override {
     auto* r = ctx->DefaultReactor();
     if (auto st = check(ctx, req->app_id()); !st.ok()) return finish_now(r, st);
-    ask<user_page>(
-        *s_.system, s_.node,
-        finish_with<user_page>(r, [reply](const user_page& p) { reply->set_count(p.total); }),
-        users_atom::value, req->app_id(), std::string{}, uint32_t{1});
+    count_users(req->app_id(), {}, 0, [r, reply](std::optional<uint64_t> n) {
+      if (!n) return r->Finish(unavailable());
+      reply->set_count(*n);
+      r->Finish(Status::OK);
+    });
     return r;
   }
 
@@ -162,7 +187,7 @@ class gateway_service final : public pb::Gateway::CallbackService {
     auto system = s_.system;
     auto node = s_.node;
     auto app = req->app_id();
-    return page_writer::start([system, node, app](const std::string& cursor, auto done) {
+    return id_writer::start([system, node, app](const std::string& cursor, auto done) {
       ask<user_page>(*system, node, std::move(done), users_atom::value, app, cursor, page_size);
     });
   }
@@ -179,6 +204,78 @@ class gateway_service final : public pb::Gateway::CallbackService {
     return r;
   }
 
+  // The user's connections on every node (one page: a user has a handful).
+  grpc::ServerWriteReactor<pb::ClientPage>* GetClientByUid(grpc::CallbackServerContext* ctx,
+                                                           const pb::UidRequest* req) override {
+    if (auto st = check(ctx, req->app_id(), req->user_id(), "user_id"); !st.ok())
+      return refused<pb::ClientPage>(st);
+    auto system = s_.system;
+    auto node = s_.node;
+    auto app = req->app_id();
+    auto user = req->user_id();
+    return client_writer::start([system, node, app, user](const std::string&, auto done) {
+      ask<client_page>(*system, node, std::move(done), clients_atom::value, app, user);
+    });
+  }
+
+  grpc::ServerUnaryReactor* GetUidByClient(grpc::CallbackServerContext* ctx,
+                                           const pb::ClientRequest* req,
+                                           pb::UidReply* reply) override {
+    auto* r = ctx->DefaultReactor();
+    if (auto st = check(ctx, req->app_id(), req->client_id(), "client_id"); !st.ok())
+      return finish_now(r, st);
+    auto id = req->client_id();
+    ask<client_reply>(
+        *s_.system, s_.node,
+        [r, reply, id](std::optional<client_reply> c) {
+          if (!c) return r->Finish(unavailable());
+          if (!c->found) return r->Finish(not_open(id));
+          reply->set_app_id(c->info.app_id);  // 0 and "": the connection is not logged in
+          reply->set_user_id(c->info.user_id);
+          r->Finish(Status::OK);
+        },
+        client_atom::value, client_op{client_op::kind::info, id, 0, {}, nullptr});
+    return r;
+  }
+
+  // Logs connection client_id in as user_id, without a token (the backend vouches for it).
+  grpc::ServerUnaryReactor* ClientBindUid(grpc::CallbackServerContext* ctx,
+                                          const pb::BindRequest* req,
+                                          pb::BoolReply* reply) override {
+    auto* r = ctx->DefaultReactor();
+    if (auto st = check(ctx, req->app_id(), req->client_id(), "client_id"); !st.ok())
+      return finish_now(r, st);
+    if (req->user_id().empty()) return finish_now(r, invalid("user_id is required"));
+    auto id = req->client_id();
+    ask<client_reply>(
+        *s_.system, s_.node,
+        [r, reply, id](std::optional<client_reply> c) {
+          if (!c) return r->Finish(unavailable());
+          if (!c->found) return r->Finish(not_open(id));
+          command_result res;
+          res.code = c->code;
+          res.code_msg = c->code_msg;
+          if (auto st = status_of(res); !st.ok()) return r->Finish(st);
+          reply->set_value(true);
+          r->Finish(Status::OK);
+        },
+        client_atom::value,
+        client_op{client_op::kind::bind, id, req->app_id(), req->user_id(), nullptr});
+    return r;
+  }
+
+  // Every connection of the user, on every node, logs out and stays open (anonymous).
+  grpc::ServerUnaryReactor* UnBindUid(grpc::CallbackServerContext* ctx, const pb::UidRequest* req,
+                                      pb::CloseReply* reply) override {
+    auto* r = ctx->DefaultReactor();
+    if (auto st = check(ctx, req->app_id(), req->user_id(), "user_id"); !st.ok())
+      return finish_now(r, st);
+    ask<uint32_t>(*s_.system, s_.node,
+                  finish_with<uint32_t>(r, [reply](uint32_t n) { reply->set_closed(n); }),
+                  unbind_atom::value, req->app_id(), req->user_id());
+    return r;
+  }
+
   // --- client ------------------------------------------------------------------------------
 
   grpc::ServerUnaryReactor* ClientIsOnline(grpc::CallbackServerContext* ctx,
@@ -187,9 +284,8 @@ class gateway_service final : public pb::Gateway::CallbackService {
     auto* r = ctx->DefaultReactor();
     if (auto st = check(ctx, req->app_id(), req->client_id(), "client_id"); !st.ok())
       return finish_now(r, st);
-    ask<bool>(*s_.system, s_.node,
-              finish_with<bool>(r, [reply](bool open) { reply->set_value(open); }),
-              client_atom::value, req->client_id(), false);
+    on_client(r, client_op::kind::probe, req->client_id(),
+              [reply](const client_reply& c) { reply->set_value(c.found); });
     return r;
   }
 
@@ -199,9 +295,45 @@ class gateway_service final : public pb::Gateway::CallbackService {
     auto* r = ctx->DefaultReactor();
     if (auto st = check(ctx, req->app_id(), req->client_id(), "client_id"); !st.ok())
       return finish_now(r, st);
-    ask<bool>(*s_.system, s_.node,
-              finish_with<bool>(r, [reply](bool closed) { reply->set_closed(closed ? 1 : 0); }),
-              client_atom::value, req->client_id(), true);
+    on_client(r, client_op::kind::close, req->client_id(),
+              [reply](const client_reply& c) { reply->set_closed(c.found ? 1 : 0); });
+    return r;
+  }
+
+  grpc::ServerUnaryReactor* SendMessageToClient(grpc::CallbackServerContext* ctx,
+                                                const pb::ClientSendRequest* req,
+                                                pb::SendReply* reply) override {
+    auto* r = ctx->DefaultReactor();
+    if (auto st = check(ctx, req->app_id(), req->client_id(), "client_id"); !st.ok())
+      return finish_now(r, st);
+    auto data = message_data(req->message());
+    data["clientID"] = req->client_id();
+    send(r, reply, "sendClient", req->app_id(), sender_of(req->message()), std::move(data));
+    return r;
+  }
+
+  // The app's logged-in connections on every node, in pages.
+  grpc::ServerWriteReactor<pb::ClientPage>* GetAllOnlineClient(grpc::CallbackServerContext* ctx,
+                                                               const pb::AppRequest* req) override {
+    if (auto st = check(ctx, req->app_id()); !st.ok()) return refused<pb::ClientPage>(st);
+    auto system = s_.system;
+    auto node = s_.node;
+    auto app = req->app_id();
+    return client_writer::start([system, node, app](const std::string& cursor, auto done) {
+      ask<client_page>(*system, node, std::move(done), clients_atom::value, app, cursor,
+                       page_size);
+    });
+  }
+
+  grpc::ServerUnaryReactor* CountOnlineClient(grpc::CallbackServerContext* ctx,
+                                              const pb::AppRequest* req,
+                                              pb::CountReply* reply) override {
+    auto* r = ctx->DefaultReactor();
+    if (auto st = check(ctx, req->app_id()); !st.ok()) return finish_now(r, st);
+    ask<client_page>(
+        *s_.system, s_.node,
+        finish_with<client_page>(r, [reply](const client_page& p) { reply->set_count(p.total); }),
+        clients_atom::value, req->app_id(), std::string{}, uint32_t{0});
     return r;
   }
 
@@ -226,6 +358,20 @@ class gateway_service final : public pb::Gateway::CallbackService {
     auto data = message_data(req->message());
     data["group"] = req->group();
     send(r, reply, "sendGroup", req->app_id(), sender_of(req->message()), std::move(data));
+    return r;
+  }
+
+  // How many groups the app has, cluster-wide (a group on several nodes counts once).
+  grpc::ServerUnaryReactor* CountOnlineGroup(grpc::CallbackServerContext* ctx,
+                                             const pb::AppRequest* req,
+                                             pb::CountReply* reply) override {
+    auto* r = ctx->DefaultReactor();
+    if (auto st = check(ctx, req->app_id()); !st.ok()) return finish_now(r, st);
+    ask<std::vector<std::string>>(
+        *s_.system, s_.node,
+        finish_with<std::vector<std::string>>(
+            r, [reply](const std::vector<std::string>& names) { reply->set_count(names.size()); }),
+        group_names_atom::value, req->app_id());
     return r;
   }
 
@@ -293,7 +439,7 @@ class gateway_service final : public pb::Gateway::CallbackService {
     auto group = req->group();
     // The members are asked for once; the pages are cut from that one answer.
     auto members = std::make_shared<std::optional<std::vector<std::string>>>();
-    return page_writer::start([=](const std::string& cursor, auto done) {
+    return id_writer::start([=](const std::string& cursor, auto done) {
       if (*members) return done(page_of(**members, cursor));
       ask<std::vector<std::string>>(
           *system, node,
@@ -350,12 +496,25 @@ class gateway_service final : public pb::Gateway::CallbackService {
   }
 
   // A stream refused before its first page.
-  static grpc::ServerWriteReactor<pb::IdPage>* refused(const Status& st) {
-    struct refusal final : grpc::ServerWriteReactor<pb::IdPage> {
-      explicit refusal(const Status& st) { Finish(st); }
+  template <class Reply = pb::IdPage>
+  static grpc::ServerWriteReactor<Reply>* refused(const Status& st) {
+    struct refusal final : grpc::ServerWriteReactor<Reply> {
+      explicit refusal(const Status& st) { this->Finish(st); }
       void OnDone() override { delete this; }
     };
     return new refusal(st);
+  }
+
+  static Status not_open(const std::string& id) {
+    return Status(StatusCode::NOT_FOUND, "client " + id + " is not open");
+  }
+
+  // Applies `what` to connection `id` wherever it is; `fill(reply)` before finishing OK.
+  template <class Fill>
+  void on_client(grpc::ServerUnaryReactor* r, client_op::kind what, const std::string& id,
+                 Fill fill) {
+    ask<client_reply>(*s_.system, s_.node, finish_with<client_reply>(r, fill), client_atom::value,
+                      client_op{what, id, 0, {}, nullptr});
   }
 
   Status authorized(grpc::CallbackServerContext* ctx) const {
@@ -420,6 +579,20 @@ class gateway_service final : public pb::Gateway::CallbackService {
               member_atom::value, user, group, joined);
         },
         member_atom::value, app, user_id, group, joined);
+  }
+
+  // Counts the app's users page by page from `cursor` on, `so_far` counted before it.
+  void count_users(uint32_t app, const std::string& cursor, uint64_t so_far,
+                   std::function<void(std::optional<uint64_t>)> done) {
+    ask<user_page>(
+        *s_.system, s_.node,
+        [this, app, so_far, done](std::optional<user_page> page) {
+          if (!page) return done(std::nullopt);
+          auto n = so_far + page->users.size();
+          if (page->next_cursor.empty()) return done(n);
+          count_users(app, page->next_cursor, n, done);
+        },
+        users_atom::value, app, cursor, count_page_size);
   }
 
   void send(grpc::ServerUnaryReactor* r, pb::SendReply* reply, const std::string& cmd,

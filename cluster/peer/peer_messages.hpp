@@ -15,17 +15,19 @@ namespace parley::cluster {
 
 struct peer_request {
   enum class kind : uint8_t {
-    user, group, app, users, online, members, member, user_groups, kick, client
+    user, group, app, users, online, members, member, user_groups, kick, client, clients,
+    unbind, groups
   };
   kind what = kind::user;
   uint32_t app_id = 0;
-  std::string id;      // user id (user, online, member, user_groups, kick), group (group,
-                       // members), conn id (client)
+  std::string id;      // user id (user, online, member, user_groups, kick, clients, unbind),
+                       // group (group, members), conn id (client)
   std::string sender;  // group: the sender; app: the user to leave out; member: the group;
-                       // kick: the reason
-  frame_ptr frame;     // user, group, app
-  std::string cursor;  // users
-  uint32_t limit = 0;  // users
+                       // kick: the reason; client: the user id of a bind
+  frame_ptr frame;     // user, group, app, client (send)
+  std::string cursor;  // users, clients
+  uint32_t limit = 0;  // users, clients
+  uint8_t op = 0;      // client: a client_op::kind
   bool joined = false;       // member: joined (true) or left; client: close it
   bool wants_answer = true;  // false: presence broadcasts, membership changes
   size_t bytes() const { return 64 + id.size() + sender.size() + (frame ? frame->size() : 0); }
@@ -37,6 +39,9 @@ struct peer_answer {
   std::vector<std::string> ids;
   uint32_t total = 0;
   std::string next_cursor;
+  result_code code = result_code::ok;  // client
+  std::string code_msg;                // client
+  std::vector<client_info> clients;    // client, clients
   static peer_answer failed() { return {}; }
 };
 

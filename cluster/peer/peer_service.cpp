@@ -74,9 +74,45 @@ caf::behavior inbound(caf::stateful_actor<inbound_state>* self, peer_service_set
         answer(st, id, counted(n));
         break;
       }
-      case k::client:
-        self->request(node, caf::infinite, local_atom::value, client_atom::value, r.id, r.joined)
-            .then([=](bool here) { answer(self->state, id, counted(here ? 1 : 0)); }, failed(id));
+      case k::client: {
+        client_op op{static_cast<client_op::kind>(r.op), r.id, r.app_id, r.sender, r.frame};
+        self->request(node, caf::infinite, local_atom::value, client_atom::value, op)
+            .then(
+                [=](client_reply& c) {
+                  peer_answer a = counted(c.found ? 1 : 0);
+                  a.code = c.code;
+                  a.code_msg = std::move(c.code_msg);
+                  if (c.found) a.clients.push_back(std::move(c.info));
+                  answer(self->state, id, a);
+                },
+                failed(id));
+        break;
+      }
+      case k::clients: {
+        auto page_answer = [=](client_page& page) {
+          peer_answer a = counted(0);
+          a.clients = std::move(page.clients);
+          a.total = page.total;
+          a.next_cursor = std::move(page.next_cursor);
+          answer(self->state, id, a);
+        };
+        if (r.id.empty())
+          self->request(node, caf::infinite, local_atom::value, clients_atom::value, r.app_id,
+                        r.cursor, r.limit)
+              .then(page_answer, failed(id));
+        else
+          self->request(node, caf::infinite, local_atom::value, clients_atom::value, r.app_id,
+                        r.id)
+              .then(page_answer, failed(id));
+        break;
+      }
+      case k::unbind:
+        self->request(node, caf::infinite, local_atom::value, unbind_atom::value, r.app_id, r.id)
+            .then([=](uint32_t n) { answer(self->state, id, counted(n)); }, failed(id));
+        break;
+      case k::groups:
+        self->request(node, caf::infinite, local_atom::value, group_names_atom::value, r.app_id)
+            .then(ids_answer(id), failed(id));
         break;
       case k::kick:
         self->request(node, caf::infinite, local_atom::value, kick_atom::value, r.app_id, r.id,

@@ -40,9 +40,27 @@ void to_wire(uint64_t id, const peer_request& r, wire::Envelope& out) {
     case k::client: {
       auto* m = out.mutable_client();
       m->set_client_id(r.id);
-      m->set_close(r.joined);
+      m->set_op(r.op);
+      m->set_app_id(r.app_id);
+      m->set_user_id(r.sender);
+      if (r.frame) m->set_frame(*r.frame);
       break;
     }
+    case k::clients: {
+      auto* m = out.mutable_clients();
+      m->set_app_id(r.app_id);
+      m->set_user_id(r.id);
+      m->set_cursor(r.cursor);
+      m->set_limit(r.limit);
+      break;
+    }
+    case k::unbind: {
+      auto* m = out.mutable_unbind();
+      m->set_app_id(r.app_id);
+      m->set_user_id(r.id);
+      break;
+    }
+    case k::groups: out.mutable_groups()->set_app_id(r.app_id); break;
     case k::kick: {
       auto* m = out.mutable_kick();
       m->set_app_id(r.app_id);
@@ -87,6 +105,16 @@ void to_wire(uint64_t id, const peer_answer& a, wire::Envelope& out) {
   for (const auto& s : a.ids) m->add_ids(s);
   m->set_total(a.total);
   m->set_next_cursor(a.next_cursor);
+  m->set_code(static_cast<uint32_t>(a.code));
+  m->set_code_msg(a.code_msg);
+  for (const auto& c : a.clients) {
+    auto* info = m->add_clients();
+    info->set_client_id(c.id);
+    info->set_app_id(c.app_id);
+    info->set_user_id(c.user_id);
+    info->set_node_id(c.node);
+    info->set_remote(c.remote);
+  }
 }
 
 namespace {
@@ -125,7 +153,26 @@ bool request_from_wire(const wire::Envelope& e, peer_request& out) {
     case wire::Envelope::kClient:
       out.what = k::client;
       out.id = e.client().client_id();
-      out.joined = e.client().close();
+      out.op = static_cast<uint8_t>(e.client().op());
+      out.app_id = e.client().app_id();
+      out.sender = e.client().user_id();
+      if (!e.client().frame().empty()) out.frame = frame_of(e.client().frame());
+      return true;
+    case wire::Envelope::kClients:
+      out.what = k::clients;
+      out.app_id = e.clients().app_id();
+      out.id = e.clients().user_id();
+      out.cursor = e.clients().cursor();
+      out.limit = e.clients().limit();
+      return true;
+    case wire::Envelope::kUnbind:
+      out.what = k::unbind;
+      out.app_id = e.unbind().app_id();
+      out.id = e.unbind().user_id();
+      return true;
+    case wire::Envelope::kGroups:
+      out.what = k::groups;
+      out.app_id = e.groups().app_id();
       return true;
     case wire::Envelope::kKick:
       out.what = k::kick;
@@ -167,6 +214,11 @@ bool answer_from_wire(const wire::Envelope& e, peer_answer& out) {
   out.ids.assign(m.ids().begin(), m.ids().end());
   out.total = m.total();
   out.next_cursor = m.next_cursor();
+  out.code = static_cast<result_code>(m.code());
+  out.code_msg = m.code_msg();
+  out.clients.clear();
+  for (const auto& c : m.clients())
+    out.clients.push_back({c.client_id(), c.app_id(), c.user_id(), c.node_id(), c.remote()});
   return true;
 }
 

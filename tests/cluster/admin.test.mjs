@@ -96,7 +96,7 @@ describe('management API on two nodes', () => {
     const [nobody] = await json(nodes[0], ['online', '--app', '7', '--user', 'nobody']);
     assert.equal(nobody.online, false);
     const [count] = await json(nodes[0], ['count', '--app', '7']);
-    assert.equal(count.count, 1);
+    assert.equal(count.users, 1);
     assert.deepEqual(await json(nodes[0], ['users', '--app', '7']), ['bob']);
 
     const [sent] = await json(nodes[0], ['send', '--app', '7', '--user', 'bob', '--msg', 'hi bob']);
@@ -214,6 +214,106 @@ describe('management API on two nodes', () => {
     other.close();
   });
 
+  test('clients: listed, found by user and by clientID, counted, on both nodes', async () => {
+    const kim1 = await connect(nodes[0], 13, 'kim');
+    const kim2 = await connect(nodes[1], 13, 'kim');
+    const lee = await connect(nodes[1], 13, 'lee');
+    await kim1.request('join', { group: 'g-one' });
+    await lee.request('join', { group: 'g-two' });
+    await kim2.request('join', { group: 'g-both' });  // kim: on both nodes
+    const ids = [kim1, kim2, lee].map((c) => c.loginID);
+    const all = await json(nodes[0], ['clients', '--app', '13']);
+    assert.deepEqual(all.map((c) => c.clientID), ids);  // a1's first, then a2's by number
+    assert.deepEqual(all.map((c) => c.userID), ['kim', 'kim', 'lee']);
+    assert.deepEqual(all.map((c) => c.node), ['a1', 'a2', 'a2']);
+    for (const c of all) assert.match(c.remote, /^127\.0\.0\.1:\d+$/);
+    const kims = await json(nodes[1], ['clients', '--app', '13', '--user', 'kim']);
+    assert.deepEqual(kims.map((c) => c.clientID), ids.slice(0, 2));
+    assert.deepEqual(await json(nodes[0], ['clients', '--app', '13', '--user', 'nobody']), []);
+    const [who] = await json(nodes[0], ['clients', '--app', '13', '--client', ids[2]]);
+    assert.deepEqual(who, { clientID: ids[2], appID: 13, userID: 'lee' });
+    const gone = await admin(nodes[0], ['clients', '--app', '13', '--client', 'a2-999999']);
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, /NOT_FOUND: client a2-999999 is not open/);
+    const [count] = await json(nodes[1], ['count', '--app', '13']);
+    assert.deepEqual(count, { users: 2, clients: 3, groups: 3 });  // g-both counts once
+    const table = await admin(nodes[0], ['clients', '--app', '13']);
+    assert.match(table.stdout, /^CLIENT\s+USER\s+NODE\s+REMOTE\n/);
+    assert.match(table.stderr, /3 listed/);
+    for (const c of [kim1, kim2, lee]) c.close();
+  });
+
+  test('send to one client on the other node: that device only, not its twin', async () => {
+    const desk = await connect(nodes[1], 14, 'max');
+    const phone = await connect(nodes[0], 14, 'max');
+    const other = await connect(nodes[1], 15, 'max');  // same userID, another app
+    const [sent] = await json(nodes[0], ['send', '--app', '14', '--client', desk.loginID, '--msg', 'to the desk']);
+    assert.equal(sent.delivered, true);
+    const [push] = await desk.waitPushes((p) => p.cmd === 'msg');
+    assert.equal(push.response.data.msg, 'to the desk');
+    await phone.request('heartbeat', {});
+    assert.equal(phone.pushes.filter((p) => p.cmd === 'msg').length, 0);
+    // a client of another app is not reached through this app; a closed one is not either
+    const [cross] = await json(nodes[0], ['send', '--app', '14', '--client', other.loginID, '--msg', 'x']);
+    assert.equal(cross.delivered, false);
+    const [closed] = await json(nodes[0], ['send', '--app', '14', '--client', 'a2-999999', '--msg', 'x']);
+    assert.equal(closed.delivered, false);
+    await other.request('heartbeat', {});
+    assert.equal(other.pushes.filter((p) => p.cmd === 'msg').length, 0);
+    for (const c of [desk, phone, other]) c.close();
+  });
+
+  test('bind an anonymous connection on the other node to a user, then unbind the user', async () => {
+    const anon = new Client(nodes[1].url);
+    await anon.open();
+    const me = await anon.request('whoami', {});
+    assert.equal(me.code, 200);
+    assert.deepEqual({ appID: me.data.appID, userID: me.data.userID }, { appID: 0, userID: '' });
+    const id = me.data.clientID;
+    assert.match(id, /^a2-/);
+    const [bound] = await json(nodes[0], ['bind', '--app', '16', '--client', id, '--user', 'nia']);
+    assert.deepEqual(bound, { clientID: id, userID: 'nia' });
+    const [login] = await anon.waitPushes((p) => p.cmd === 'login');
+    assert.equal(login.response.code, 200);
+    assert.equal(login.response.data.userID, 'nia');
+    // now it is nia's: online, listed, reachable, and a second bind is refused
+    assert.equal((await json(nodes[0], ['online', '--app', '16', '--user', 'nia']))[0].online, true);
+    assert.equal((await anon.request('whoami', {})).data.userID, 'nia');
+    const [sent] = await json(nodes[0], ['send', '--app', '16', '--user', 'nia', '--msg', 'welcome']);
+    assert.equal(sent.delivered, true);
+    await anon.waitPushes((p) => p.cmd === 'msg');
+    const again = await admin(nodes[0], ['bind', '--app', '16', '--client', id, '--user', 'oz']);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /FAILED_PRECONDITION: already logged in/);
+    const missing = await admin(nodes[0], ['bind', '--app', '16', '--client', 'a1-999999', '--user', 'oz']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /NOT_FOUND/);
+    const bad = await admin(nodes[0], ['bind', '--app', '16', '--client', id, '--user', 'x'.repeat(40)]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /INVALID_ARGUMENT/);
+
+    // unbind: nia's devices on both nodes log out and stay open
+    const second = await connect(nodes[0], 16, 'nia');
+    const [unbound] = await json(nodes[0], ['unbind', '--app', '16', '--user', 'nia']);
+    assert.equal(unbound.unbound, 2);
+    for (const c of [anon, second]) {
+      const [u] = await c.waitPushes((p) => p.cmd === 'unbind');
+      assert.equal(u.response.data.userID, 'nia');
+      assert.equal((await c.request('heartbeat', {})).code, 1000);  // not logged in any more
+      assert.equal((await c.request('whoami', {})).data.userID, '');
+      assert.equal(c.ws.readyState, c.ws.OPEN);
+    }
+    const deadline = Date.now() + 5000;
+    while ((await json(nodes[1], ['online', '--app', '16', '--user', 'nia']))[0].online) {
+      assert.ok(Date.now() < deadline, 'nia still online after UnBindUid');
+      await sleep(50);
+    }
+    assert.deepEqual(await json(nodes[1], ['clients', '--app', '16']), []);
+    // and an unbound connection may log in again
+    await anon.login(16, 'nia');
+    for (const c of [anon, second]) c.close();
+  });
+
   test('a list of 5,000 users over both nodes streams complete, in pages', async () => {
     const clients = [];
     const n = 5000;
@@ -228,7 +328,19 @@ describe('management API on two nodes', () => {
     assert.equal(new Set(listed).size, n);
     assert.deepEqual(listed, [...listed].sort());  // id order, page after page
     const [count] = await json(nodes[1], ['count', '--app', '9']);
-    assert.equal(count.count, n);
+    assert.equal(count.users, n);
+    assert.equal(count.clients, n);
+    // the connections too: every one once, by node then by number, each with its user
+    const conns = await json(nodes[1], ['clients', '--app', '9']);
+    assert.equal(conns.length, n);
+    assert.equal(new Set(conns.map((c) => c.clientID)).size, n);
+    assert.equal(new Set(conns.map((c) => c.userID)).size, n);
+    const order = (c) => [c.node, Number(c.clientID.slice(c.clientID.lastIndexOf('-') + 1))];
+    for (let i = 1; i < conns.length; ++i) {
+      const [na, sa] = order(conns[i - 1]), [nb, sb] = order(conns[i]);
+      assert.ok(na < nb || (na === nb && sa < sb), `out of order at ${i}`);
+    }
+    assert.equal(conns.filter((c) => c.node === 'a1').length, n / 2);
     for (const c of clients) c.close();
   });
 });

@@ -175,7 +175,7 @@ export class Client {
           const done = this.waiting.get(m.seq);
           this.waiting.delete(m.seq);
           done(m.response);
-        } else if (!m.response || m.cmd === 'msg' || m.cmd === 'enter' || m.cmd === 'exit') {
+        } else if (!m.response || ['msg', 'enter', 'exit', 'login', 'unbind'].includes(m.cmd)) {
           this.pushes.push(m);
           this.pushWaiters = this.pushWaiters.filter((w) => !w());
         }
@@ -196,6 +196,7 @@ export class Client {
   async login(appID, userID) {
     const r = await this.request('login', { appID, userID, serviceToken: '' });
     if (r.code !== 200) throw new Error(`login ${userID}: ${JSON.stringify(r)}`);
+    this.loginID = r.data.clientID;
     return r;
   }
 

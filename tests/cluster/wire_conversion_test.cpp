@@ -91,16 +91,58 @@ TEST(WireConversion, RequestsRoundTrip) {
   EXPECT_EQ(kk.id, "gil");
   EXPECT_EQ(kk.sender, "banned: spam");
 
-  for (bool close : {true, false}) {
+  for (uint8_t op = 0; op <= 4; ++op) {
     peer_request client;
     client.what = k::client;
     client.id = "n2-17";
-    client.joined = close;
+    client.op = op;
+    client.app_id = 3;
+    client.sender = "hal";
+    if (op == 3) client.frame = std::make_shared<const std::string>("{\"cmd\":\"msg\"}");
     auto cl = through_the_wire(client, 12);
     EXPECT_EQ(cl.what, k::client);
     EXPECT_EQ(cl.id, "n2-17");
-    EXPECT_EQ(cl.joined, close);
+    EXPECT_EQ(cl.op, op);
+    EXPECT_EQ(cl.app_id, 3u);
+    EXPECT_EQ(cl.sender, "hal");
+    if (op == 3) {
+      ASSERT_TRUE(cl.frame);
+      EXPECT_EQ(*cl.frame, "{\"cmd\":\"msg\"}");
+    } else {
+      EXPECT_FALSE(cl.frame);
+    }
   }
+
+  for (const std::string user : {"", "ida"}) {
+    peer_request clients;
+    clients.what = k::clients;
+    clients.app_id = 8;
+    clients.id = user;
+    clients.cursor = "n1-99";
+    clients.limit = 1000;
+    auto cs = through_the_wire(clients, 13);
+    EXPECT_EQ(cs.what, k::clients);
+    EXPECT_EQ(cs.app_id, 8u);
+    EXPECT_EQ(cs.id, user);
+    EXPECT_EQ(cs.cursor, "n1-99");
+    EXPECT_EQ(cs.limit, 1000u);
+  }
+
+  peer_request unbind;
+  unbind.what = k::unbind;
+  unbind.app_id = 2;
+  unbind.id = "jo";
+  auto ub = through_the_wire(unbind, 14);
+  EXPECT_EQ(ub.what, k::unbind);
+  EXPECT_EQ(ub.app_id, 2u);
+  EXPECT_EQ(ub.id, "jo");
+
+  peer_request names;
+  names.what = k::groups;
+  names.app_id = 12;
+  auto gn = through_the_wire(names, 15);
+  EXPECT_EQ(gn.what, k::groups);
+  EXPECT_EQ(gn.app_id, 12u);
 }
 
 TEST(WireConversion, AnswersRoundTrip) {
@@ -110,6 +152,9 @@ TEST(WireConversion, AnswersRoundTrip) {
   a.ids = {"a", "b"};
   a.total = 9;
   a.next_cursor = "b";
+  a.code = result_code::operation_failed;
+  a.code_msg = "already logged in";
+  a.clients = {{"n1-4", 101, "kim", "n1", "127.0.0.1:5000"}, {"n1-9", 101, "", "n1", "::1"}};
   wire::Envelope e;
   to_wire(5, a, e);
   peer_answer out;
@@ -119,6 +164,16 @@ TEST(WireConversion, AnswersRoundTrip) {
   EXPECT_EQ(out.ids, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(out.total, 9u);
   EXPECT_EQ(out.next_cursor, "b");
+  EXPECT_EQ(out.code, result_code::operation_failed);
+  EXPECT_EQ(out.code_msg, "already logged in");
+  ASSERT_EQ(out.clients.size(), 2u);
+  EXPECT_EQ(out.clients[0].id, "n1-4");
+  EXPECT_EQ(out.clients[0].app_id, 101u);
+  EXPECT_EQ(out.clients[0].user_id, "kim");
+  EXPECT_EQ(out.clients[0].node, "n1");
+  EXPECT_EQ(out.clients[0].remote, "127.0.0.1:5000");
+  EXPECT_EQ(out.clients[1].id, "n1-9");
+  EXPECT_EQ(out.clients[1].user_id, "");
   peer_request ignored;
   EXPECT_FALSE(request_from_wire(e, ignored));
 }

@@ -20,10 +20,14 @@ TEST(BehaviourRegistry, BuiltinsCoverTheProtocol) {
   std::vector<std::string> names;
   for (const auto& spec : behaviours::builtin_behaviours()) {
     names.push_back(spec.name);
-    bool open = spec.name == "login" || spec.name == "ping";  // only these before login
+    // only these before login
+    bool open = spec.name == "login" || spec.name == "ping" || spec.name == "whoami";
     EXPECT_EQ(spec.requires_login, !open) << spec.name;
+    // backends only: a client never addresses another device by its id
+    EXPECT_EQ(spec.websocket, spec.name != "sendClient") << spec.name;
   }
-  for (auto cmd : {"login", "heartbeat", "ping", "join", "leave", "sendMessage", "sendGroup", "users", "echo", "sendAll"})
+  for (auto cmd : {"login", "heartbeat", "ping", "join", "leave", "sendMessage", "sendGroup",
+                   "users", "echo", "sendAll", "sendClient", "whoami"})
     EXPECT_NE(std::find(names.begin(), names.end(), cmd), names.end()) << cmd;
 }
 
