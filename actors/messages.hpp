@@ -220,6 +220,13 @@ using top_groups_atom = caf::atom_constant<caf::atom("topGroups")>;
 using handle_atom = caf::atom_constant<caf::atom("handle")>;
 // -> node: (registry_atom) -> registry_ptr   (startup only)
 using registry_atom = caf::atom_constant<caf::atom("registry")>;
+// -> node: (drain_atom) -> uint32: closes every connection with close_reason::drained (1001,
+//    the close frame's text drain_close_text); the gateway stops accepting first (app/).
+//    -> remote: (drain_atom, node id) -> route_result   DrainNode for another node
+using drain_atom = caf::atom_constant<caf::atom("drain")>;
+// The close frame's reason on a drained connection: the hint to reconnect (through the load
+// balancer, to another node).
+inline constexpr const char* drain_close_text = "node draining: reconnect";
 // -> node: (shutdown_atom) -> uint32 connections asked to close
 // node -> user | group: (shutdown_atom)   you are retired; quit
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;

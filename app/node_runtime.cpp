@@ -7,6 +7,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include "actors/ask.hpp"
 #include "actors/behaviours/builtin.hpp"
 #include "actors/node/node_actor.hpp"
 #include "app/lean_scheduler.hpp"
@@ -127,7 +128,16 @@ bool node_runtime::start(std::string& error) {
     return false;
   }
   port_ = listener_->port();
-  if (cluster_ && !cluster_->start(node_, users_, gateway_->registry, port_, error)) return false;
+  // DrainNode: no new connections (the listening socket closes, so a load balancer sends
+  // them to the other nodes), then every connection closed with 1001 and a reconnect hint.
+  auto drain = [this](std::function<void(uint32_t)> done) {
+    log::node()->warn("DrainNode: no longer accepting on port {}", port_);
+    listener_->stop();
+    ask<uint32_t>(*system_, node_,
+                  [done](std::optional<uint32_t> n) { done(n.value_or(0)); }, drain_atom::value);
+  };
+  if (cluster_ && !cluster_->start(node_, users_, gateway_->registry, port_, drain, error))
+    return false;
   warn_about_limits(*config_);
   listener_->run();
   pings_->start();

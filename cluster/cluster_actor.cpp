@@ -582,6 +582,21 @@ impl_actor::behavior_type cluster_actor(self_ptr self, cluster_setup setup) {
         route_to_holders(self, k, std::move(r), rp);
         return rp;
       },
+      [=](drain_atom, const std::string& node) -> caf::result<route_result> {
+        auto rp = self->make_response_promise<route_result>();
+        auto it = self->state.nodes.find(node);
+        if (it == self->state.nodes.end()) {
+          route_result none;
+          none.failed = 1;  // no such live node
+          rp.deliver(none);
+          return rp;
+        }
+        peer_request r;
+        r.what = peer_request::kind::drain;
+        ask_all(self, {&it->second}, r,
+                [=](std::vector<peer_answer>& answers) mutable { rp.deliver(summed(answers)); });
+        return rp;
+      },
       [=](group_names_atom, uint32_t app_id) -> caf::result<std::vector<std::string>> {
         auto rp = self->make_response_promise<std::vector<std::string>>();
         peer_request r;

@@ -73,7 +73,8 @@ cluster_runtime::cluster_runtime(caf::actor_system& system, std::shared_ptr<cons
 cluster_runtime::~cluster_runtime() { stop(); }
 
 bool cluster_runtime::start(const node_handle& node, user_directory_ptr users,
-                            registry_ptr registry, uint16_t port, std::string& error) {
+                            registry_ptr registry, uint16_t port, drain_fn drain,
+                            std::string& error) {
   listen_port_->store(port);
   peer_service_setup ps;
   ps.system = &system_;
@@ -82,8 +83,10 @@ bool cluster_runtime::start(const node_handle& node, user_directory_ptr users,
   ps.secret = config_->cluster_secret;
   ps.stats = &stats_;
   ps.counters = &node_stats_;
+  ps.drain = drain;
   service_ = make_peer_service(std::move(ps));
-  admin_ = make_gateway_service({&system_, node, remote_, std::move(registry), config_});
+  admin_ = make_gateway_service(
+      {&system_, node, remote_, std::move(registry), config_, std::move(drain)});
   grpc::ServerBuilder builder;
   int bound = 0;
   builder.AddListeningPort(config_->grpc_listen, grpc::InsecureServerCredentials(), &bound);

@@ -18,6 +18,7 @@
 #include "actors/routing/remote.hpp"
 #include "actors/stats/node_stats.hpp"
 #include "actors/stats/cluster_stats.hpp"
+#include "cluster/drain.hpp"
 #include "cluster/redis/redis_client.hpp"
 
 namespace grpc {
@@ -44,8 +45,9 @@ class cluster_runtime {
   // management API (cluster/admin, running `registry`'s behaviours). False with `error` when
   // the gRPC address cannot be bound.
   // `port` is the node's bound WebSocket/HTTP port (its public address without one set).
+  // `drain` is what DrainNode does to this node (cluster/drain.hpp).
   bool start(const node_handle& node, user_directory_ptr users, registry_ptr registry,
-             uint16_t port, std::string& error);
+             uint16_t port, drain_fn drain, std::string& error);
 
   // Leaves the registry, stops the peer links, the gRPC server and the Redis clients. Call
   // before the actor system goes; idempotent.

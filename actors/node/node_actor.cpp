@@ -741,6 +741,14 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
         return self->make_response_promise<uint64_t>().delegate(self->state.deadlines,
                                                                 size_atom::value);
       },
+      [=](drain_atom) {
+        auto& conns = self->state.connections;
+        conns.for_each([](const std::string&, const client_index::entry& conn) {
+          conn.sink->close(close_reason::drained, drain_close_text);
+        });
+        log::node()->warn("draining: {} connection(s) closed with 1001", conns.size());
+        return static_cast<uint32_t>(conns.size());
+      },
       [=](shutdown_atom) {
         auto& conns = self->state.connections;
         conns.for_each([](const std::string&, const client_index::entry& conn) {

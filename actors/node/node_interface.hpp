@@ -55,6 +55,7 @@ using node_handle = caf::typed_actor<
     caf::replies_to<top_groups_atom, uint32_t>::with<std::vector<group_summary>>,
     caf::replies_to<registry_atom>::with<registry_ptr>,
     caf::replies_to<size_atom>::with<uint64_t>,
+    caf::replies_to<drain_atom>::with<uint32_t>,
     caf::replies_to<shutdown_atom>::with<uint32_t>>;
 
 }  // namespace parley

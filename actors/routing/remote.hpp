@@ -72,6 +72,7 @@ using remote_actor = directory_actor::extend<
     caf::replies_to<clients_atom, user_key>::with<client_page>,
     caf::replies_to<unbind_atom, user_key>::with<route_result>,
     caf::replies_to<group_names_atom, uint32_t>::with<std::vector<std::string>>,
+    caf::replies_to<drain_atom, std::string>::with<route_result>,
     caf::replies_to<kick_atom, user_key, std::string>::with<route_result>,
     caf::replies_to<members_atom, group_key>::with<std::vector<std::string>>,
     caf::replies_to<member_atom, user_key, std::string, bool>::with<route_result>,

@@ -12,6 +12,7 @@ const char* to_string(close_reason reason) {
     case close_reason::shutdown: return "shutdown";
     case close_reason::kicked: return "kicked";
     case close_reason::rate_limited: return "rate_limited";
+    case close_reason::drained: return "drained";
     case close_reason::count_: break;
   }
   return "unknown";
@@ -24,6 +25,7 @@ uint16_t close_code(close_reason reason) {
     case close_reason::oversize: return 1009;     // message too big
     case close_reason::kicked: return 4001;       // an operator's kick (application range)
     case close_reason::shutdown: return 1001;     // going away
+    case close_reason::drained: return 1001;      // going away: reconnect elsewhere
     case close_reason::error: return 1011;        // internal error
     default: return 1000;                         // normal closure
   }

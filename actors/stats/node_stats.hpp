@@ -24,6 +24,7 @@ enum class close_reason : uint8_t {
   shutdown,      // the node is stopping: close 1001
   kicked,        // closed by an operator or API call
   rate_limited,  // more than frame_strikes frames refused by the frame rate limit: close 1008
+  drained,       // DrainNode: close 1001 with a reconnect hint, the client goes elsewhere
   count_,
 };
 

@@ -2,6 +2,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <optional>
@@ -462,6 +463,43 @@ class gateway_service final : public pb::Gateway::CallbackService {
     ask<uint32_t>(*s_.system, s_.node,
                   finish_with<uint32_t>(r, [reply](uint32_t closed) { reply->set_closed(closed); }),
                   kick_atom::value, req->app_id(), req->user_id(), req->reason());
+    return r;
+  }
+
+  // Drains this node, or another one through its peer link.
+  grpc::ServerUnaryReactor* DrainNode(grpc::CallbackServerContext* ctx, const pb::DrainRequest* req,
+                                      pb::DrainReply* reply) override {
+    auto* r = ctx->DefaultReactor();
+    if (auto st = authorized(ctx); !st.ok()) return finish_now(r, st);
+    const auto& node = req->node_id();
+    if (node.empty() || node == s_.config->node_id) {
+      if (!s_.drain) return finish_now(r, Status(StatusCode::UNIMPLEMENTED, "no drain here"));
+      s_.drain([r, reply](uint32_t n) {
+        reply->set_closed(n);
+        r->Finish(Status::OK);
+      });
+      return r;
+    }
+    if (!s_.remote) return finish_now(r, Status(StatusCode::NOT_FOUND, "no live node " + node));
+    auto system = s_.system;
+    auto remote = s_.remote;
+    ask<std::vector<node_summary>>(
+        *system, remote,
+        [=](std::optional<std::vector<node_summary>> nodes) {
+          if (!nodes) return r->Finish(unavailable());
+          auto known = std::any_of(nodes->begin(), nodes->end(),
+                                   [&](const node_summary& n) { return n.node == node; });
+          if (!known) return r->Finish(Status(StatusCode::NOT_FOUND, "no live node " + node));
+          ask<route_result>(
+              *system, remote,
+              [=](std::optional<route_result> there) {
+                if (!there || there->failed > 0) return r->Finish(unavailable());
+                reply->set_closed(there->reached);
+                r->Finish(Status::OK);
+              },
+              drain_atom::value, node);
+        },
+        nodes_atom::value);
     return r;
   }
 

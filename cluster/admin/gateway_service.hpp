@@ -16,6 +16,7 @@
 #include <caf/fwd.hpp>
 
 #include "actors/messages.hpp"
+#include "cluster/drain.hpp"
 #include "actors/node/node_interface.hpp"
 #include "actors/routing/remote.hpp"
 
@@ -35,6 +36,7 @@ struct gateway_service_setup {
   remote_actor remote;
   registry_ptr registry;
   std::shared_ptr<const node_config> config;
+  drain_fn drain;  // DrainNode for this node
 };
 
 std::unique_ptr<grpc::Service> make_gateway_service(gateway_service_setup setup);

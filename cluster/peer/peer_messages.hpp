@@ -16,7 +16,7 @@ namespace parley::cluster {
 struct peer_request {
   enum class kind : uint8_t {
     user, group, app, users, online, members, member, user_groups, kick, client, clients,
-    unbind, groups
+    unbind, groups, drain
   };
   kind what = kind::user;
   uint32_t app_id = 0;
@@ -53,6 +53,8 @@ using request_batch = std::vector<std::pair<uint64_t, peer_request>>;
 using answer_atom = caf::atom_constant<caf::atom("answer")>;
 // -> self, after the envelopes of this mailbox turn: (flush_atom)   write them in one go
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
+// drain callback -> inbound actor: (drained_atom, request id, uint32 connections closed)
+using drained_atom = caf::atom_constant<caf::atom("drained")>;
 // stream -> peer link: (link_down_atom, uint64 stream generation, std::string why)
 using link_down_atom = caf::atom_constant<caf::atom("linkDown")>;
 // peer link, timer: (sweep_atom)  fail requests older than peer_timeout_ms

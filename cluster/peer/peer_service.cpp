@@ -110,6 +110,16 @@ caf::behavior inbound(caf::stateful_actor<inbound_state>* self, peer_service_set
         self->request(node, caf::infinite, local_atom::value, unbind_atom::value, r.app_id, r.id)
             .then([=](uint32_t n) { answer(self->state, id, counted(n)); }, failed(id));
         break;
+      case k::drain: {
+        if (!setup.drain) {
+          answer(st, id, peer_answer::failed());
+          break;
+        }
+        // the answer comes from another thread: back through this actor's mailbox
+        auto me = self->state.self;
+        setup.drain([me, id](uint32_t n) { caf::anon_send(me, drained_atom::value, id, n); });
+        break;
+      }
       case k::groups:
         self->request(node, caf::infinite, local_atom::value, group_names_atom::value, r.app_id)
             .then(ids_answer(id), failed(id));
@@ -171,6 +181,7 @@ caf::behavior inbound(caf::stateful_actor<inbound_state>* self, peer_service_set
         for (auto& [id, r] : requests) handle(id, r);
         self->state.gate->handled(static_cast<int64_t>(requests.size()));
       },
+      [=](drained_atom, uint64_t id, uint32_t n) { answer(self->state, id, counted(n)); },
       [=](flush_atom) {
         auto& st = self->state;
         st.flush_scheduled = false;

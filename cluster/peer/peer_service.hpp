@@ -18,6 +18,7 @@
 #include "actors/node/node_interface.hpp"
 #include "actors/routing/remote.hpp"
 #include "actors/stats/cluster_stats.hpp"
+#include "cluster/drain.hpp"
 
 namespace grpc {
 class Service;
@@ -32,6 +33,7 @@ struct peer_service_setup {
   std::string secret;
   cluster_stats* stats = nullptr;
   parley::node_stats* counters = nullptr;  // the node's (pushes delivered)
+  drain_fn drain;                          // DrainNode asked of this node by a peer
 };
 
 // The gRPC service to register with a grpc::ServerBuilder.

@@ -61,6 +61,7 @@ void to_wire(uint64_t id, const peer_request& r, wire::Envelope& out) {
       break;
     }
     case k::groups: out.mutable_groups()->set_app_id(r.app_id); break;
+    case k::drain: out.mutable_drain(); break;
     case k::kick: {
       auto* m = out.mutable_kick();
       m->set_app_id(r.app_id);
@@ -169,6 +170,9 @@ bool request_from_wire(const wire::Envelope& e, peer_request& out) {
       out.what = k::unbind;
       out.app_id = e.unbind().app_id();
       out.id = e.unbind().user_id();
+      return true;
+    case wire::Envelope::kDrain:
+      out.what = k::drain;
       return true;
     case wire::Envelope::kGroups:
       out.what = k::groups;

@@ -343,4 +343,28 @@ describe('management API on two nodes', () => {
     assert.equal(conns.filter((c) => c.node === 'a1').length, n / 2);
     for (const c of clients) c.close();
   });
+
+  // Last: a drained node accepts nothing more.
+  test('drain: the other node stops accepting, its clients get 1001 and log in here', async () => {
+    const [p1, p2] = [await connect(nodes[1], 17, 'pat'), await connect(nodes[1], 17, 'quin')];
+    const stays = await connect(nodes[0], 17, 'rae');
+    const closes = [p1, p2].map((c) => new Promise((resolve) => {
+      c.ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+    }));
+    const unknown = await admin(nodes[0], ['drain', '--node', 'zz']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /NOT_FOUND: no live node zz/);
+    const [drained] = await json(nodes[0], ['drain', '--node', 'a2']);
+    assert.equal(drained.closed, 2);
+    for (const c of await Promise.all(closes))
+      assert.deepEqual(c, { code: 1001, reason: 'node draining: reconnect' });
+    // a2 takes no new connection; a1 takes the clients back, and its own client never noticed
+    await assert.rejects(new Client(nodes[1].url).open());
+    for (const user of ['pat', 'quin']) (await connect(nodes[0], 17, user)).close();
+    assert.equal((await stays.request('heartbeat', {})).code, 200);
+    // the drained node still answers the management API (until it is stopped)
+    const list = await json(nodes[1], ['nodes']);
+    assert.deepEqual(list.map((n) => n.node).sort(), ['a1', 'a2']);
+    stays.close();
+  });
 });
