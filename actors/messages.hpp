@@ -227,6 +227,10 @@ using drain_atom = caf::atom_constant<caf::atom("drain")>;
 // The close frame's reason on a drained connection: the hint to reconnect (through the load
 // balancer, to another node).
 inline constexpr const char* drain_close_text = "node draining: reconnect";
+// node -> node, every actor_stats_ms, high priority: (sample_atom)   sample the hot actors
+using sample_atom = caf::atom_constant<caf::atom("sample")>;
+// node -> behaviour | group, high priority: (mailbox_atom) -> uint64 messages waiting
+using mailbox_atom = caf::atom_constant<caf::atom("mailbox")>;
 // -> node: (shutdown_atom) -> uint32 connections asked to close
 // node -> user | group: (shutdown_atom)   you are retired; quit
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;

@@ -108,7 +108,8 @@ std::string registry_entry(self_ptr self) {
                         {"address", s.address},
                         {"started_ms", st.setup.started_ms},
                         {"connections", s.connections},
-                        {"users", s.users}}
+                        {"users", s.users},
+                        {"stats", s.stats}}
       .dump();
 }
 
@@ -156,6 +157,7 @@ void apply_registry(self_ptr self, const std::vector<std::string>& ids, const va
     s.started_ms = j.value("started_ms", int64_t{0});
     s.connections = j.value("connections", 0u);
     s.users = j.value("users", 0u);
+    s.stats = j.contains("stats") ? j["stats"] : nlohmann::json::object();
   }
   for (auto it = st.nodes.begin(); it != st.nodes.end();) {
     if (seen.count(it->first)) {

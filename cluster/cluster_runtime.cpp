@@ -62,6 +62,7 @@ cluster_runtime::cluster_runtime(caf::actor_system& system, std::shared_ptr<cons
                         s.started_ms = started;
                         s.connections = static_cast<uint32_t>(ns->connections.load());
                         s.users = static_cast<uint32_t>(ns->live(actor_kind::user).load());
+                        s.stats = to_json(ns->samples.get());
                         return s;
                       }};
   remote_ = spawn_cluster_actor(system_, std::move(setup));

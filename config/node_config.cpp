@@ -73,6 +73,7 @@ json to_json(const node_config& c) {
       {"shutdown_grace", c.shutdown_grace},
       {"webui_dir", c.webui_dir},
       {"presence_pushes", c.presence_pushes},
+      {"actor_stats_ms", c.actor_stats_ms},
       {"redis", c.redis},
       {"grpc_listen", c.grpc_listen},
       {"grpc_advertise", c.grpc_advertise},
@@ -240,6 +241,7 @@ config_result from_json(const json& j) {
       !read_uint(j, "actor_idle_sleep_us", c.actor_idle_sleep_us, 50, 1000000, e) ||
       !read_uint(j, "actor_idle_polls", c.actor_idle_polls, 0, 100000, e) ||
       !read_uint(j, "shutdown_grace", c.shutdown_grace, 0, 60, e) ||
+      !read_uint(j, "actor_stats_ms", c.actor_stats_ms, 0, 3'600'000, e) ||
       !read_uint(j, "node_ttl_ms", c.node_ttl_ms, 1000, 3'600'000, e) ||
       !read_uint(j, "node_refresh_ms", c.node_refresh_ms, 100, 3'600'000, e) ||
       !read_uint(j, "directory_ttl_ms", c.directory_ttl_ms, 1000, 86'400'000, e) ||

@@ -121,6 +121,10 @@ struct node_config {
   // enter/exit pushes to every other user of the appID: O(users) per login, so a login storm
   // in one big app costs O(users^2) pushes. On by default (the original protocol has them).
   bool presence_pushes = true;
+  // Operator statistics (docs/observability.md): every actor_stats_ms the node samples its
+  // hot actors (messages handled per second, mailbox depth); commands record their latency.
+  // 0 turns both off.
+  uint32_t actor_stats_ms = 1000;
 
   // --- cluster (docs/cluster.md). Empty `redis`: one node alone, as without a cluster. ---
   std::vector<std::string> redis;  // HOST:PORT of each Redis shard; keys spread by hash

@@ -110,13 +110,16 @@ void run_frame(self_ptr self, std::string text) {
               caf::actor_cast<caf::actor>(self), st.setup.sink, st.login, st.setup.preauth};
   st.busy = true;
   st.busy_since = clock::now();
+  auto* stats = entry->stats.get();
   self->request(handler, caf::infinite, handle_atom::value, std::move(cmd))
       .then(
           [=](command_result& result) {
+            if (stats) stats->record(clock::now() - self->state.busy_since, result.code == result_code::ok);
             apply_result(self, req, result);
             command_done(self);
           },
           [=](caf::error& err) {
+            if (stats) stats->record(clock::now() - self->state.busy_since, false);
             log::conn()->error("command failed conn={} cmd={} error={}",
                                self->state.setup.conn_id, log::safe(req.cmd),
                                self->system().render(err));

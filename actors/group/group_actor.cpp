@@ -1,5 +1,7 @@
 #include "actors/group/group_actor.hpp"
 
+#include "actors/stats/counting.hpp"
+
 namespace parley {
 namespace {
 
@@ -20,7 +22,8 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self, group_setup se
   self->set_down_handler([=](caf::down_msg& dm) {
     if (self->state.members.remove_key(dm.source)) report_if_empty(self);
   });
-  return {
+  return counting<caf::behavior>(
+      self->state.setup.handled.get(),
       [=](join_atom, const std::string& user_id, caf::actor user, user_sinks_ptr sinks) {
         ++self->state.joins_total;
         auto key = user.address();
@@ -50,7 +53,7 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self, group_setup se
       },
       [=](members_atom) { return self->state.members.user_ids(); },
       [=](shutdown_atom) { self->quit(); },
-  };
+      [=](mailbox_atom) { return static_cast<uint64_t>(self->mailbox().size()); });
 }
 
 }  // namespace parley

@@ -8,6 +8,8 @@
 // join is already on its way.
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <string>
 
 #include <caf/all.hpp>
@@ -26,6 +28,8 @@ struct group_setup {
   std::string key;
   node_handle node;
   node_stats* stats = nullptr;
+  // Messages this group handled (bumped by the group, read by the node's sampler).
+  std::shared_ptr<std::atomic<uint64_t>> handled = std::make_shared<std::atomic<uint64_t>>(0);
 };
 
 struct group_member {

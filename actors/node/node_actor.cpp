@@ -8,6 +8,7 @@
 #include "actors/group/group_actor.hpp"
 #include "actors/protocol/pushes.hpp"
 #include "actors/routing/merge.hpp"
+#include "actors/stats/counting.hpp"
 #include "actors/user/user_actor.hpp"
 #include "config/node_config.hpp"
 #include "config/logging.hpp"
@@ -28,7 +29,7 @@ caf::actor spawn_behaviour(self_ptr self, const behaviour_spec& spec) {
                         st.directory, st.setup.remote};
   auto make = spec.make;
   auto stats = st.setup.stats;
-  auto handler = self->spawn([make, ctx, stats](caf::event_based_actor* b) {
+  auto handler = self->spawn([make, ctx, stats](caf::event_based_actor* b) -> caf::behavior {
     // The gauge lives as long as the behaviour actor: attach releases it at exit.
     auto gauge = std::make_shared<live_gauge>(stats->live(actor_kind::behaviour));
     b->attach_functor([gauge] {});
@@ -50,7 +51,10 @@ caf::actor spawn_behaviour(self_ptr self, const behaviour_spec& spec) {
       }
       return caf::exit_reason::unhandled_exception;
     });
-    return make(b, ctx);
+    // Plus the sampler's mailbox probe (actors/stats/actor_samples.hpp).
+    caf::message_handler inner{make(b, ctx).as_behavior_impl()};
+    return inner.or_else(
+        [b](mailbox_atom) { return static_cast<uint64_t>(b->mailbox().size()); });
   });
   watch(self, handler, actor_kind::behaviour, spec.name);
   return handler;
@@ -65,7 +69,9 @@ registry_ptr spawn_behaviours(self_ptr self) {
       continue;
     }
     auto slot = std::make_shared<behaviour_slot>(spawn_behaviour(self, spec));
-    registry->add(spec.name, {slot, spec.requires_login, spec.websocket});
+    auto stats = st.setup.config->actor_stats_ms > 0 ? std::make_shared<command_stats>(spec.name)
+                                                     : nullptr;
+    registry->add(spec.name, {slot, spec.requires_login, spec.websocket, std::move(stats)});
     st.behaviours.emplace(spec.name, node_state::supervised{spec, slot, {}});
   }
   return registry;
@@ -248,11 +254,11 @@ caf::actor group_for_join(self_ptr self, uint32_t app_id, const std::string& nam
   auto& in_app = st.app_groups[app_id];
   if (in_app >= st.setup.config->max_groups_per_app) return caf::actor{};
   ++in_app;
-  auto group = self->spawn(group_actor, group_setup{app_id, name, key,
-                                                    caf::actor_cast<node_handle>(self),
-                                                    st.setup.stats});
+  group_setup gs{app_id, name, key, caf::actor_cast<node_handle>(self), st.setup.stats};
+  auto handled = gs.handled;
+  auto group = self->spawn(group_actor, std::move(gs));
   watch(self, group, actor_kind::group, key);
-  st.groups.emplace(key, node_state::child{group, 0, 0, nullptr});
+  st.groups.emplace(key, node_state::child{group, 0, 0, nullptr, std::move(handled), 0});
   return group;
 }
 
@@ -388,6 +394,80 @@ std::vector<group_summary> top_groups(self_ptr self, uint32_t limit) {
   return out;
 }
 
+// The hot-actor sample (actors/stats/actor_samples.hpp): the node's own rate and mailbox, each
+// behaviour's commands per second and mailbox, and the busiest groups. O(groups) for the
+// group rates (one atomic load each); mailboxes are asked at high priority, so their depths
+// are one interval old. Runs every actor_stats_ms.
+constexpr size_t sampled_groups = 10;
+
+void sample(self_ptr self) {
+  auto& st = self->state;
+  auto now = std::chrono::steady_clock::now();
+  double dt = std::chrono::duration<double>(now - st.last_sample).count();
+  if (dt <= 0) dt = 1e-9;
+  st.last_sample = now;
+  actor_snapshot snap;
+  snap.time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+  // (less the sample message itself)
+  auto handled = st.handled - st.last_handled;
+  snap.actors.push_back({"node", st.setup.node_id,
+                         static_cast<double>(handled > 0 ? handled - 1 : 0) / dt,
+                         static_cast<uint64_t>(self->mailbox().size()), 0});
+  st.last_handled = st.handled;
+  auto probe = [self](const caf::actor& who, std::string key) {
+    if (!who) return;
+    self->request<caf::message_priority::high>(who, caf::infinite, mailbox_atom::value)
+        .then([self, key](uint64_t depth) { self->state.mailboxes[key] = depth; },
+              [](caf::error&) {});
+  };
+  for (const auto& [cmd, entry] : st.registry->entries()) {
+    command_summary c;
+    c.cmd = cmd;
+    if (entry->stats) {
+      c.count = entry->stats->count.load(std::memory_order_relaxed);
+      c.errors = entry->stats->errors.load(std::memory_order_relaxed);
+      auto hist = entry->stats->latency.snapshot();
+      c.p50_us = latency_histogram::quantile_us(hist, 0.50);
+      c.p99_us = latency_histogram::quantile_us(hist, 0.99);
+    }
+    auto& last = st.last_counts[cmd];
+    c.per_second = static_cast<double>(c.count - last) / dt;
+    last = c.count;
+    snap.actors.push_back({"behaviour", cmd, c.per_second, st.mailboxes[cmd], 0});
+    snap.commands.push_back(std::move(c));
+    probe(entry->handler(), cmd);
+  }
+  // The busiest groups: messages handled over this interval.
+  std::vector<std::pair<double, std::pair<const std::string*, node_state::child*>>> rates;
+  for (auto& [key, g] : st.groups) {
+    if (!g.handled) continue;
+    auto n = g.handled->load(std::memory_order_relaxed);
+    auto rate = static_cast<double>(n - g.last_handled) / dt;
+    g.last_handled = n;
+    if (rate > 0) rates.push_back({rate, {&key, &g}});
+  }
+  auto top = std::min(sampled_groups, rates.size());
+  std::partial_sort(rates.begin(), rates.begin() + static_cast<std::ptrdiff_t>(top), rates.end(),
+                    [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::unordered_map<std::string, uint64_t> kept;  // the depths of behaviours and these groups
+  for (const auto& [cmd, depth] : st.mailboxes)
+    if (st.last_counts.count(cmd)) kept.emplace(cmd, depth);
+  for (size_t i = 0; i < top; ++i) {
+    const auto& key = *rates[i].second.first;
+    auto& g = *rates[i].second.second;
+    auto [app, name] = split_scoped_key(key);
+    auto depth = st.mailboxes.count(key) ? st.mailboxes[key] : 0;
+    kept.emplace(key, depth);
+    snap.groups.push_back(
+        {"group", std::to_string(app) + "/" + name, rates[i].first, depth, g.size});
+    probe(g.handle, key);
+  }
+  st.mailboxes = std::move(kept);
+  st.setup.stats->samples.set(std::move(snap));
+}
+
 // A connection actor is gone: its deadline entry goes (the entry's weak reference would keep
 // the dead actor's memory until its deadline, see deadline_wheel.hpp), and a connection actor
 // that died abnormally closes its socket with 1011, so the session does not keep its slot.
@@ -446,7 +526,12 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
       self->send_exit(caf::actor_cast<caf::actor>(addr), em.reason);
     self->quit(em.reason);
   });
-  return {
+  if (auto every = st.setup.config->actor_stats_ms; every > 0)
+    self->delayed_send<caf::message_priority::high>(self, std::chrono::milliseconds(every),
+                                                    sample_atom::value);
+  // Every handler counts the message it handles (the hot-actor table's node rate).
+  return counting<node_handle::behavior_type>(
+      &self->state.handled,
       [=](connect_atom, const sink_ptr& sink, const std::string& remote, uint32_t pre_app,
           const std::string& pre_user) {
         auto& st = self->state;
@@ -757,7 +842,12 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
         });
         return static_cast<uint32_t>(conns.size());
       },
-  };
+      [=](sample_atom) {
+        sample(self);
+        self->delayed_send<caf::message_priority::high>(
+            self, std::chrono::milliseconds(self->state.setup.config->actor_stats_ms),
+            sample_atom::value);
+      });
 }
 
 }  // namespace parley

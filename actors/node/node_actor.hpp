@@ -18,6 +18,7 @@
 // its connection slot without an actor behind it.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <memory>
@@ -61,6 +62,8 @@ struct node_state {
     uint64_t forwarded = 0;
     uint32_t size = 0;  // groups: members, as last reported
     user_sinks_ptr sinks;  // users: their sockets, also in `directory`
+    std::shared_ptr<std::atomic<uint64_t>> handled;  // groups: messages, bumped by the group
+    uint64_t last_handled = 0;                        // groups: at the last sample
   };
   struct supervised {  // one behaviour: how to make it, where it is, when it was restarted
     behaviour_spec spec;
@@ -81,6 +84,13 @@ struct node_state {
   std::unordered_map<uint32_t, uint32_t> app_groups;  // app -> group actors (max_groups_per_app)
   // what each watched actor is, for down_msg: kind and registry key
   std::unordered_map<caf::actor_addr, std::pair<actor_kind, std::string>> watched;
+  // The hot-actor sampler (actor_stats_ms): messages this actor handled, and what each
+  // figure was at the last sample.
+  uint64_t handled = 0;
+  uint64_t last_handled = 0;
+  std::chrono::steady_clock::time_point last_sample = std::chrono::steady_clock::now();
+  std::unordered_map<std::string, uint64_t> last_counts;  // cmd -> commands at the last sample
+  std::unordered_map<std::string, uint64_t> mailboxes;    // behaviour cmd or group key -> depth
   live_gauge live;
   static inline const char* name = "parley.node";
 };

@@ -56,6 +56,7 @@ using node_handle = caf::typed_actor<
     caf::replies_to<registry_atom>::with<registry_ptr>,
     caf::replies_to<size_atom>::with<uint64_t>,
     caf::replies_to<drain_atom>::with<uint32_t>,
+    caf::reacts_to<sample_atom>,
     caf::replies_to<shutdown_atom>::with<uint32_t>>;
 
 }  // namespace parley

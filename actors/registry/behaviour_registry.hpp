@@ -21,6 +21,7 @@
 #include "actors/messages.hpp"
 #include "actors/node/node_interface.hpp"
 #include "actors/routing/remote.hpp"
+#include "actors/stats/command_stats.hpp"
 
 namespace parley {
 
@@ -73,6 +74,8 @@ class behaviour_registry {
     std::shared_ptr<behaviour_slot> slot;
     bool requires_login;
     bool websocket;
+    // Its count, errors and latency (null while actor_stats_ms is 0).
+    std::shared_ptr<command_stats> stats;
     // The actor handling this cmd now; invalid while it is down past its restart limit.
     caf::actor handler() const { return slot->get(); }
   };
@@ -84,6 +87,8 @@ class behaviour_registry {
   const entry* find(const std::string& name) const;
 
   std::vector<std::string> names() const;
+  // Every entry, in name order.
+  std::vector<std::pair<std::string, const entry*>> entries() const;
   size_t size() const { return entries_.size(); }
 
  private:

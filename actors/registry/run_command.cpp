@@ -23,9 +23,14 @@ void run_command(caf::actor_system& system, const registry_ptr& registry, const 
   c.data = std::make_shared<const nlohmann::json>(std::move(data));
   c.origin = command_origin::http;
   c.login = login_info{app_id, sender, caf::actor{}};
+  auto stats = entry->stats;
+  auto started = std::chrono::steady_clock::now();
   ask<command_result>(
       system, handler,
-      [done](std::optional<command_result> r) {
+      [done, stats, started](std::optional<command_result> r) {
+        if (stats)
+          stats->record(std::chrono::steady_clock::now() - started,
+                        r && r->code == result_code::ok);
         if (r) return done(std::move(*r));
         command_result e;
         e.code = result_code::server_error;

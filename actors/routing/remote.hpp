@@ -33,6 +33,7 @@ struct node_summary {
   uint32_t connections = 0;
   uint32_t users = 0;
   bool self = false;
+  nlohmann::json stats;   // its hot actors and commands (actors/stats/actor_samples.hpp)
 };
 
 // -> remote: (route_user_atom, user_key, frame_ptr) -> route_result   (sockets reached)

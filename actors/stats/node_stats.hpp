@@ -6,6 +6,7 @@
 // Relaxed atomics: figures are for operators, not for synchronisation.
 #pragma once
 
+#include "actors/stats/actor_samples.hpp"
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -70,6 +71,7 @@ struct node_stats {
   counter tls_handshakes_total{0};
   counter tls_handshake_failures_total{0};
   counter behaviour_restarts_total{0};  // behaviour actors restarted after a crash
+  actor_samples samples;  // the hot actors, every actor_stats_ms (actors/stats/actor_samples.hpp)
 
   gauge& live(actor_kind kind) { return actors[static_cast<size_t>(kind)]; }
   counter& closes(close_reason r) { return closes_total[static_cast<size_t>(r)]; }

@@ -10,6 +10,7 @@
 #include "config/logging.hpp"
 #include "config/text.hpp"
 #include "actors/ask.hpp"
+#include "actors/registry/behaviour_registry.hpp"
 #include "gateway/routes/routes.hpp"
 
 namespace parley {
@@ -68,6 +69,8 @@ nlohmann::json state_json(const node_stats& s, const node_config& cfg) {
       {"upgradesForbidden", load(s.upgrades_forbidden_total)},
       {"closes", closes},
       {"process", {{"rssBytes", proc.rss_bytes}, {"cpuSeconds", proc.cpu_seconds}, {"pid", getpid()}}},
+      // the hot actors and the commands, as of the last sample (actor_stats_ms)
+      {"stats", to_json(s.samples.get())},
   };
 }
 
@@ -87,7 +90,7 @@ nlohmann::json cluster_json(const cluster::cluster_stats& c, const node_config& 
   for (const auto& n : nodes)
     list.push_back({{"node", n.node}, {"grpc", n.grpc}, {"address", n.address},
                     {"startedMs", n.started_ms}, {"connections", n.connections},
-                    {"users", n.users}, {"self", n.self}});
+                    {"users", n.users}, {"self", n.self}, {"stats", n.stats}});
   return {
       {"node", cfg.node_id},
       {"degraded", degraded(c)},
@@ -114,7 +117,51 @@ void metric(std::ostringstream& out, const char* name, const char* type, const c
       << name << ' ' << value << '\n';
 }
 
-std::string prometheus_text(const node_stats& s, const cluster::cluster_stats* c) {
+// Per command: count, errors and the latency histogram; per hot actor: rate and mailbox.
+void command_metrics(std::ostringstream& out, const node_stats& s, const behaviour_registry& r) {
+  out << "# HELP parley_commands_total Commands answered, by cmd (WebSocket, HTTP and gRPC).\n"
+         "# TYPE parley_commands_total counter\n";
+  auto entries = r.entries();
+  for (const auto& [cmd, e] : entries)
+    if (e->stats) out << "parley_commands_total{cmd=\"" << cmd << "\"} " << load(e->stats->count) << '\n';
+  out << "# HELP parley_command_errors_total Commands answered with a code other than 200.\n"
+         "# TYPE parley_command_errors_total counter\n";
+  for (const auto& [cmd, e] : entries)
+    if (e->stats) out << "parley_command_errors_total{cmd=\"" << cmd << "\"} " << load(e->stats->errors) << '\n';
+  out << "# HELP parley_command_duration_seconds From handing a command to its behaviour to its answer.\n"
+         "# TYPE parley_command_duration_seconds histogram\n";
+  for (const auto& [cmd, e] : entries) {
+    if (!e->stats) continue;
+    auto counts = e->stats->latency.snapshot();
+    uint64_t cumulative = 0;
+    for (size_t i = 0; i + 1 < counts.size(); ++i) {
+      cumulative += counts[i];
+      out << "parley_command_duration_seconds_bucket{cmd=\"" << cmd << "\",le=\""
+          << latency_histogram::upper_us(i) / 1e6 << "\"} " << cumulative << '\n';
+    }
+    cumulative += counts.back();
+    out << "parley_command_duration_seconds_bucket{cmd=\"" << cmd << "\",le=\"+Inf\"} " << cumulative
+        << "\nparley_command_duration_seconds_sum{cmd=\"" << cmd << "\"} "
+        << static_cast<double>(e->stats->latency.sum_ns()) / 1e9
+        << "\nparley_command_duration_seconds_count{cmd=\"" << cmd << "\"} " << cumulative << '\n';
+  }
+  auto snap = s.samples.get();
+  out << "# HELP parley_actor_messages_per_second Messages a hot actor handled per second over the last sample.\n"
+         "# TYPE parley_actor_messages_per_second gauge\n";
+  for (const auto* list : {&snap.actors, &snap.groups})
+    for (const auto& a : *list)
+      out << "parley_actor_messages_per_second{kind=\"" << a.kind << "\",name=\"" << a.name << "\"} "
+          << a.per_second << '\n';
+  out << "# HELP parley_actor_mailbox Messages waiting in a hot actor's mailbox when sampled.\n"
+         "# TYPE parley_actor_mailbox gauge\n";
+  for (const auto* list : {&snap.actors, &snap.groups})
+    for (const auto& a : *list)
+      out << "parley_actor_mailbox{kind=\"" << a.kind << "\",name=\"" << a.name << "\"} " << a.mailbox
+          << '\n';
+}
+
+std::string prometheus_text(const node_stats& s, const cluster::cluster_stats* c,
+                            const behaviour_registry* r) {
   std::ostringstream out;
   auto proc = read_process();
   metric(out, "parley_uptime_seconds", "gauge", "Seconds since the node started.", s.uptime_seconds());
@@ -154,6 +201,7 @@ std::string prometheus_text(const node_stats& s, const cluster::cluster_stats* c
   for (size_t k = 0; k < s.actors.size(); ++k)
     out << "parley_actors{kind=\"" << to_string(static_cast<actor_kind>(k)) << "\"} "
         << load(s.actors[k]) << '\n';
+  if (r) command_metrics(out, s, *r);
   if (c) cluster_metrics(out, *c);
   return out.str();
 }
@@ -218,7 +266,8 @@ void add_system_routes(http_router& router, gateway_context& ctx) {
         nodes_atom::value);
   });
   router.add(http::verb::get, "/metrics", [&ctx](const api_request&, responder respond) {
-    respond({200, prometheus_text(ctx.stats, ctx.cluster), "text/plain; version=0.0.4"});
+    respond({200, prometheus_text(ctx.stats, ctx.cluster, ctx.registry.get()),
+             "text/plain; version=0.0.4"});
   });
 }
 
