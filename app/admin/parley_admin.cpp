@@ -8,6 +8,8 @@
 // 2 bad usage.
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <iostream>
@@ -57,6 +59,8 @@ const std::vector<command_info> commands = {
     {"close", {"app", "client"}, "closes one connection"},
     {"kick", {"app", "user"}, "closes every connection of a user (--msg: the reason)"},
     {"drain", {}, "stops --node (default: the one asked) accepting and closes its connections"},
+    {"actors", {}, "every node's hot actors (messages/s, mailbox) and commands (count, p50, p99)"},
+    {"top", {}, "the 10 busiest groups of the cluster, by messages per second"},
 };
 
 const command_info* find_command(const std::string& name) {
@@ -151,6 +155,7 @@ class admin {
   int run() {
     const auto& c = o_.command;
     if (c == "nodes") return nodes();
+    if (c == "actors" || c == "top") return stats(c == "top");
     if (c == "users")
       return id_list(
           [&](grpc::ClientContext* ctx) { return stub_->GetAllOnlineUid(ctx, app_request()); },
@@ -448,6 +453,85 @@ class admin {
     auto st = reader->Finish();
     if (st.ok() && !o_.json) std::cerr << n << " listed\n";
     return finish(st);
+  }
+
+  static std::string fixed(double v, int digits = 1) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+    return buf;
+  }
+
+  // `actors`: per node, its hot actors and its commands; `top`: the busiest groups.
+  int stats(bool top) const {
+    pb::StatsReply reply;
+    auto ctx = context();
+    auto st = stub_->ActorStats(ctx.get(), pb::Empty{}, &reply);
+    if (!st.ok()) return finish(st);
+    if (top) {
+      struct row {
+        const pb::ActorStat* g;
+        std::string node;
+      };
+      std::vector<row> rows;
+      for (const auto& n : reply.nodes())
+        for (const auto& g : n.groups()) rows.push_back({&g, n.node_id()});
+      std::sort(rows.begin(), rows.end(),
+                [](const row& a, const row& b) { return a.g->per_second() > b.g->per_second(); });
+      if (rows.size() > 10) rows.resize(10);
+      if (!o_.json) print_row({"GROUP", "NODE", "MEMBERS", "MSG/S", "MAILBOX"});
+      for (const auto& r : rows) {
+        if (o_.json)
+          std::cout << json{{"group", r.g->name()},
+                            {"node", r.node},
+                            {"members", r.g->members()},
+                            {"perSecond", r.g->per_second()},
+                            {"mailbox", r.g->mailbox()}}
+                           .dump()
+                    << "\n";
+        else
+          print_row({r.g->name(), r.node, std::to_string(r.g->members()),
+                     fixed(r.g->per_second()), std::to_string(r.g->mailbox())});
+      }
+      return 0;
+    }
+    for (const auto& n : reply.nodes()) {
+      if (o_.json) {
+        auto actors = json::array(), commands = json::array();
+        for (const auto* list : {&n.actors(), &n.groups()})
+          for (const auto& a : *list)
+            actors.push_back({{"kind", a.kind()},
+                              {"name", a.name()},
+                              {"perSecond", a.per_second()},
+                              {"mailbox", a.mailbox()}});
+        for (const auto& c : n.commands())
+          commands.push_back({{"cmd", c.cmd()},
+                              {"count", c.count()},
+                              {"errors", c.errors()},
+                              {"perSecond", c.per_second()},
+                              {"p50Us", c.p50_us()},
+                              {"p99Us", c.p99_us()}});
+        std::cout << json{{"node", n.node_id()},
+                          {"self", n.self()},
+                          {"timeMs", n.time_ms()},
+                          {"actors", actors},
+                          {"commands", commands}}
+                         .dump()
+                  << "\n";
+        continue;
+      }
+      std::cout << "node " << n.node_id() << (n.self() ? " *" : "")
+                << (n.time_ms() == 0 ? "  (sampling off)" : "") << "\n";
+      print_row({"KIND", "NAME", "MSG/S", "MAILBOX"});
+      for (const auto* list : {&n.actors(), &n.groups()})
+        for (const auto& a : *list)
+          print_row({a.kind(), a.name(), fixed(a.per_second()), std::to_string(a.mailbox())});
+      print_row({"COMMAND", "COUNT", "ERRORS", "CMD/S", "P50_US", "P99_US"});
+      for (const auto& c : n.commands())
+        print_row({c.cmd(), std::to_string(c.count()), std::to_string(c.errors()),
+                   fixed(c.per_second()), fixed(c.p50_us()), fixed(c.p99_us())});
+      std::cout << "\n";
+    }
+    return 0;
   }
 
   int nodes() const {

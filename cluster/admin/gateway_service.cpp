@@ -93,6 +93,34 @@ void fill(pb::ClientPage& out, client_page& page) {
   out.set_total(page.total);
 }
 
+void fill(pb::ActorStat* out, const nlohmann::json& a) {
+  out->set_kind(a.value("kind", ""));
+  out->set_name(a.value("name", ""));
+  out->set_per_second(a.value("perSecond", 0.0));
+  out->set_mailbox(a.value("mailbox", uint64_t{0}));
+  out->set_members(a.value("members", 0u));
+}
+
+// A node's figures from its summary (actors/stats/actor_samples.hpp's JSON).
+void fill(pb::NodeStats* out, const node_summary& n) {
+  out->set_node_id(n.node);
+  out->set_self(n.self);
+  const auto& s = n.stats;
+  if (!s.is_object()) return;
+  out->set_time_ms(s.value("timeMs", int64_t{0}));
+  for (const auto& a : s.value("actors", nlohmann::json::array())) fill(out->add_actors(), a);
+  for (const auto& g : s.value("groups", nlohmann::json::array())) fill(out->add_groups(), g);
+  for (const auto& c : s.value("commands", nlohmann::json::array())) {
+    auto* cs = out->add_commands();
+    cs->set_cmd(c.value("cmd", ""));
+    cs->set_count(c.value("count", uint64_t{0}));
+    cs->set_errors(c.value("errors", uint64_t{0}));
+    cs->set_per_second(c.value("perSecond", 0.0));
+    cs->set_p50_us(c.value("p50Us", 0.0));
+    cs->set_p99_us(c.value("p99Us", 0.0));
+  }
+}
+
 // A streamed list, one page per write. `fetch(cursor, done)` produces the page after `cursor`
 // (done(nullopt) when the node failed to answer); an empty next_cursor ends the list.
 template <class Reply, class Page>
@@ -499,6 +527,21 @@ class gateway_service final : public pb::Gateway::CallbackService {
               },
               drain_atom::value, node);
         },
+        nodes_atom::value);
+    return r;
+  }
+
+  grpc::ServerUnaryReactor* ActorStats(grpc::CallbackServerContext* ctx, const pb::Empty*,
+                                       pb::StatsReply* reply) override {
+    auto* r = ctx->DefaultReactor();
+    if (auto st = authorized(ctx); !st.ok()) return finish_now(r, st);
+    ask<std::vector<node_summary>>(
+        *s_.system, s_.remote,
+        finish_with<std::vector<node_summary>>(r,
+                                               [reply](const std::vector<node_summary>& nodes) {
+                                                 for (const auto& n : nodes)
+                                                   fill(reply->add_nodes(), n);
+                                               }),
         nodes_atom::value);
     return r;
   }
