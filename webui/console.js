@@ -58,7 +58,35 @@ function showState(s, now) {
   rows($('actors'), Object.entries(s.actors).map(([k, v]) => [k, fmt(v)]));
   rows($('close-reasons'), Object.entries(s.closes).map(([k, v]) => [k, fmt(v)]));
   showCluster(s.cluster);
+  showStats(s);
   drawChart();
+}
+
+const micros = (us) => (us >= 1e6 ? (us / 1e6).toFixed(2) + ' s' : us >= 1e3 ? (us / 1e3).toFixed(1) + ' ms' : us.toFixed(0) + ' µs');
+
+// The hot actors and commands of the node picked in the selector: this node's own sample, or
+// another node's as its registry entry carries it (refreshed every node_refresh_ms).
+function showStats(s) {
+  const select = $('node-select');
+  const nodes = s.cluster ? s.cluster.nodes : [{ node: 'this node', self: true, stats: s.stats }];
+  const names = nodes.map((n) => n.node);
+  if ([...select.options].map((o) => o.value).join() !== names.join()) {
+    const keep = select.value;
+    select.replaceChildren(...nodes.map((n) => new Option(n.self ? `${n.node} (this node)` : n.node, n.node)));
+    select.value = names.includes(keep) ? keep : nodes.find((n) => n.self).node;
+  }
+  const picked = nodes.find((n) => n.node === select.value) || nodes[0];
+  const stats = picked.self ? s.stats : picked.stats;
+  if (!stats || !stats.timeMs) {
+    $('stats-time').textContent = 'sampling off (actor_stats_ms 0)';
+    rows($('hot-actors'), []);
+    rows($('commands'), []);
+    return;
+  }
+  $('stats-time').textContent = 'sampled ' + new Date(stats.timeMs).toLocaleTimeString();
+  rows($('hot-actors'), [...stats.actors, ...stats.groups].map((a) => [a.kind, a.name, fmt(a.perSecond), fmt(a.mailbox)]));
+  rows($('commands'), stats.commands.filter((c) => c.count > 0).map((c) => [
+    c.cmd, fmt(c.count), fmt(c.errors), fmt(c.perSecond), micros(c.p50Us), micros(c.p99Us)]));
 }
 
 // The cluster's nodes (from this node's registry view), when the node is in a cluster.
@@ -117,6 +145,8 @@ async function tick() {
   }
   setTimeout(tick, 1000);
 }
+
+$('node-select').onchange = () => { if (previous) showStats(previous.s); };
 
 $('key-form').onsubmit = (e) => {
   e.preventDefault();

@@ -23,6 +23,13 @@ test('the console lists the cluster nodes and shows a Redis outage', async () =>
   // c2's row shows its connection once its registry entry has been refreshed
   await page.locator('#nodes tr', { hasText: 'c2' }).locator('td', { hasText: /^1$/ }).first().waitFor({ timeout: 10000 });
   await page.locator('#cluster-status', { hasText: '2 live' }).waitFor();
+  // Where the time goes: this node's hot actors first; picking c2 shows c2's login
+  await page.locator('#hot-actors tr', { hasText: 'node' }).first().waitFor();
+  await page.locator('#hot-actors tr', { hasText: 'login' }).waitFor();
+  await page.selectOption('#node-select', 'c2');
+  await page.locator('#commands tr', { hasText: 'login' }).locator('td', { hasText: /^1$/ }).first()
+    .waitFor({ timeout: 10000 });
+  await page.locator('#stats-time', { hasText: 'sampled' }).waitFor();
   await redis.stop();
   await page.locator('#cluster-status', { hasText: 'degraded' }).waitFor({ timeout: 10000 });
   user.close();
