@@ -3,7 +3,7 @@
 // is asked, and users on the other node are found and reached.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { startRedis, startNode, stopAll, connect, sleep, Client } from './harness.mjs';
 
 const KEY = 'admin-test-key';
@@ -345,6 +345,42 @@ describe('management API on two nodes', () => {
     }
     assert.equal(conns.filter((c) => c.node === 'a1').length, n / 2);
     for (const c of clients) c.close();
+  });
+
+  // 20,000 connections: more than one process may hold, so two child processes (one per node)
+  // hold 10,000 each, and the list streams through parley-admin in pages of 1,000.
+  test('a list of 20,000 clients over both nodes streams complete, in order', { timeout: 120000 }, async () => {
+    const per = 10000;
+    const children = nodes.map((node, k) => spawn(process.execPath,
+      [new URL('./login_many.mjs', import.meta.url).pathname, node.url, '19', `n${k}-`, String(per)],
+      { stdio: ['pipe', 'pipe', 'inherit'] }));
+    try {
+      await Promise.all(children.map((c) => new Promise((resolve, reject) => {
+        c.stdout.on('data', (d) => { if (d.toString().includes('ready')) resolve(); });
+        c.once('exit', (code) => reject(new Error(`login_many exited ${code}`)));
+      })));
+      const listed = await json(nodes[1], ['clients', '--app', '19']);
+      assert.equal(listed.length, 2 * per);
+      assert.equal(new Set(listed.map((c) => c.clientID)).size, 2 * per);
+      assert.equal(new Set(listed.map((c) => c.userID)).size, 2 * per);
+      assert.equal(listed.filter((c) => c.node === 'a1').length, per);
+      assert.ok(listed.slice(0, per).every((c) => c.node === 'a1'));  // a1's, then a2's
+      const [count] = await json(nodes[0], ['count', '--app', '19']);
+      assert.equal(count.clients, 2 * per);
+      assert.equal(count.users, 2 * per);
+    } finally {
+      await Promise.all(children.map((c) => new Promise((resolve) => {
+        if (c.exitCode !== null) return resolve();
+        c.once('exit', resolve);
+        c.stdin.end();
+      })));
+    }
+    // the 20,000 are gone before the next test counts connections
+    const deadline = Date.now() + 20000;
+    while ((await json(nodes[0], ['count', '--app', '19']))[0].clients > 0) {
+      assert.ok(Date.now() < deadline, 'the 20,000 clients did not go');
+      await sleep(200);
+    }
   });
 
   test('actors and top: a busy group on the other node, its commands and latencies', async () => {
