@@ -11,6 +11,7 @@
 #include "actors/behaviours/builtin.hpp"
 #include "actors/node/node_actor.hpp"
 #include "app/lean_scheduler.hpp"
+#include "cluster/admin/admin_server.hpp"
 #include "cluster/cluster_runtime.hpp"
 #include "config/logging.hpp"
 #include "gateway/gateway_context.hpp"
@@ -77,6 +78,7 @@ node_runtime::node_runtime(node_config config, std::vector<behaviour_spec> extra
   auto behaviours = behaviours::builtin_behaviours();
   for (auto& b : extra) behaviours.push_back(std::move(b));
   auto node_id = config_->node_id.empty() ? random_node_id() : config_->node_id;
+  node_id_ = node_id;
   users_ = std::make_shared<user_directory>();
   remote_actor remote;
   if (config_->clustered()) {
@@ -138,6 +140,31 @@ bool node_runtime::start(std::string& error) {
   };
   if (cluster_ && !cluster_->start(node_, users_, gateway_->registry, port_, drain, error))
     return false;
+  if (!cluster_ && !config_->grpc_listen.empty()) {
+    // One node alone: the management API answers for this node.
+    auto started = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+    auto self = [this, started] {
+      node_summary s;
+      s.node = node_id_;
+      s.grpc = config_->grpc_listen;
+      s.address = config_->public_address.empty()
+                      ? config_->listen_host + ":" + std::to_string(port_)
+                      : config_->public_address;
+      s.started_ms = started;
+      s.connections = static_cast<uint32_t>(stats_.connections.load());
+      s.users = static_cast<uint32_t>(stats_.live(actor_kind::user).load());
+      s.self = true;
+      s.stats = to_json(stats_.samples.get());
+      return s;
+    };
+    admin_ = std::make_unique<cluster::admin_server>();
+    if (!admin_->start({system_.get(), node_, remote_actor{}, gateway_->registry, config_, drain,
+                        self},
+                       error))
+      return false;
+  }
   warn_about_limits(*config_);
   listener_->run();
   pings_->start();
@@ -168,12 +195,14 @@ void node_runtime::shutdown(std::chrono::seconds grace) {
   }
   pings_->stop();  // no thread runs the io_context now; the timer goes before it
   if (cluster_) cluster_->stop();  // leaves the registry; peers stop routing here
+  if (admin_) admin_->stop();
   caf::anon_send_exit(node_, caf::exit_reason::user_shutdown);
   node_ = nullptr;
   gateway_->node = nullptr;  // no actor handle may outlive the actor system
   gateway_->registry = nullptr;
   gateway_->remote = nullptr;
   cluster_.reset();
+  admin_.reset();
   system_.reset();  // waits for every actor; sessions still referenced by actors go here
   users_.reset();   // the last sockets held by the user directory (the node shared it)
   listener_.reset();

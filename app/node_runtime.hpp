@@ -30,6 +30,7 @@ class tls_credentials;
 class listener;
 namespace cluster {
 class cluster_runtime;
+class admin_server;
 }
 
 // The CAF worker count for `config` (resolves actor_threads = 0, see node_config.hpp).
@@ -87,6 +88,9 @@ class node_runtime {
   std::unique_ptr<caf::actor_system> system_;
   node_handle node_;
   std::unique_ptr<cluster::cluster_runtime> cluster_;  // only with node_config::redis
+  // The management API of a node without a cluster (grpc_listen set, redis not).
+  std::unique_ptr<cluster::admin_server> admin_;
+  std::string node_id_;  // the configured one, or random per start
   user_directory_ptr users_;
   std::shared_ptr<const http_router> router_;
   std::shared_ptr<listener> listener_;

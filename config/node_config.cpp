@@ -337,6 +337,11 @@ config_result from_json(const json& j) {
           "(peers must present it), or listen for gRPC on 127.0.0.1";
       return r;
     }
+  }
+  if (!c.grpc_listen.empty()) {
+    std::string host;
+    uint16_t port = 0;
+    parse_listen(c.grpc_listen, host, port);
     if (!is_loopback_host(host) && c.api_key.empty() && !c.insecure) {
       e = "grpc_listen " + c.grpc_listen + " is not a loopback address and serves the "
           "management API: set api_key (callers must present it), or --insecure";

@@ -500,7 +500,9 @@ class gateway_service final : public pb::Gateway::CallbackService {
     auto* r = ctx->DefaultReactor();
     if (auto st = authorized(ctx); !st.ok()) return finish_now(r, st);
     const auto& node = req->node_id();
-    if (node.empty() || node == s_.config->node_id) {
+    bool here = node.empty() || node == s_.config->node_id ||
+                (s_.self_summary && node == s_.self_summary().node);
+    if (here) {
       if (!s_.drain) return finish_now(r, Status(StatusCode::UNIMPLEMENTED, "no drain here"));
       s_.drain([r, reply](uint32_t n) {
         reply->set_closed(n);
@@ -535,14 +537,9 @@ class gateway_service final : public pb::Gateway::CallbackService {
                                        pb::StatsReply* reply) override {
     auto* r = ctx->DefaultReactor();
     if (auto st = authorized(ctx); !st.ok()) return finish_now(r, st);
-    ask<std::vector<node_summary>>(
-        *s_.system, s_.remote,
-        finish_with<std::vector<node_summary>>(r,
-                                               [reply](const std::vector<node_summary>& nodes) {
-                                                 for (const auto& n : nodes)
-                                                   fill(reply->add_nodes(), n);
-                                               }),
-        nodes_atom::value);
+    with_nodes(r, [reply](const std::vector<node_summary>& nodes) {
+      for (const auto& n : nodes) fill(reply->add_nodes(), n);
+    });
     return r;
   }
 
@@ -550,22 +547,18 @@ class gateway_service final : public pb::Gateway::CallbackService {
                                       pb::NodeList* reply) override {
     auto* r = ctx->DefaultReactor();
     if (auto st = authorized(ctx); !st.ok()) return finish_now(r, st);
-    ask<std::vector<node_summary>>(
-        *s_.system, s_.remote,
-        finish_with<std::vector<node_summary>>(r,
-                                               [reply](const std::vector<node_summary>& nodes) {
-                                                 for (const auto& n : nodes) {
-                                                   auto* out = reply->add_nodes();
-                                                   out->set_node_id(n.node);
-                                                   out->set_grpc_address(n.grpc);
-                                                   out->set_public_address(n.address);
-                                                   out->set_started_ms(n.started_ms);
-                                                   out->set_connections(n.connections);
-                                                   out->set_users(n.users);
-                                                   out->set_self(n.self);
-                                                 }
-                                               }),
-        nodes_atom::value);
+    with_nodes(r, [reply](const std::vector<node_summary>& nodes) {
+      for (const auto& n : nodes) {
+        auto* out = reply->add_nodes();
+        out->set_node_id(n.node);
+        out->set_grpc_address(n.grpc);
+        out->set_public_address(n.address);
+        out->set_started_ms(n.started_ms);
+        out->set_connections(n.connections);
+        out->set_users(n.users);
+        out->set_self(n.self);
+      }
+    });
     return r;
   }
 
@@ -596,6 +589,21 @@ class gateway_service final : public pb::Gateway::CallbackService {
                  Fill fill) {
     ask<client_reply>(*s_.system, s_.node, finish_with<client_reply>(r, fill), client_atom::value,
                       client_op{what, id, 0, {}, nullptr});
+  }
+
+  // Every live node's summary (this node's alone without a cluster), then `fill` and OK.
+  template <class Fill>
+  void with_nodes(grpc::ServerUnaryReactor* r, Fill fill) {
+    if (!s_.remote) {
+      std::vector<node_summary> self;
+      if (s_.self_summary) self.push_back(s_.self_summary());
+      fill(self);
+      r->Finish(Status::OK);
+      return;
+    }
+    ask<std::vector<node_summary>>(*s_.system, s_.remote,
+                                   finish_with<std::vector<node_summary>>(r, fill),
+                                   nodes_atom::value);
   }
 
   Status authorized(grpc::CallbackServerContext* ctx) const {

@@ -10,6 +10,7 @@
 // bad arguments get INVALID_ARGUMENT naming the field.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -37,6 +38,9 @@ struct gateway_service_setup {
   registry_ptr registry;
   std::shared_ptr<const node_config> config;
   drain_fn drain;  // DrainNode for this node
+  // This node's figures, for ListNodes and ActorStats on a node without a cluster (remote
+  // invalid); a cluster node's remote answers them for every node.
+  std::function<node_summary()> self_summary;
 };
 
 std::unique_ptr<grpc::Service> make_gateway_service(gateway_service_setup setup);

@@ -452,3 +452,39 @@ describe('management API on two nodes', () => {
     stays.close();
   });
 });
+
+describe('management API on a node alone (no Redis)', () => {
+  let solo;
+  before(async () => {
+    solo = await startNode({ id: 'solo', args: ['--api-key', KEY, '--actor-stats-ms', '100'] });
+  });
+  after(stopAll);
+
+  test('the same RPCs answer for the one node', async () => {
+    const [me] = await json(solo, ['nodes']);
+    assert.equal(me.node, 'solo');
+    assert.equal(me.self, true);
+    const tia = await connect(solo, 20, 'tia');
+    assert.deepEqual(await json(solo, ['users', '--app', '20']), ['tia']);
+    const [client] = await json(solo, ['clients', '--app', '20']);
+    assert.equal(client.clientID, tia.loginID);
+    const [sent] = await json(solo, ['send', '--app', '20', '--client', tia.loginID, '--msg', 'solo']);
+    assert.equal(sent.delivered, true);
+    await tia.waitPushes((p) => p.cmd === 'msg');
+    const wrong = await admin(solo, ['nodes'], { key: 'nope' });
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /UNAUTHENTICATED/);
+    let stats;
+    const deadline = Date.now() + 5000;
+    do {
+      [stats] = await json(solo, ['actors']);
+      if (stats.commands.some((c) => c.cmd === 'login' && c.count === 1)) break;
+      await sleep(50);
+    } while (Date.now() < deadline);
+    assert.ok(stats.commands.some((c) => c.cmd === 'login' && c.count === 1), JSON.stringify(stats));
+    const closed = new Promise((resolve) => tia.ws.once('close', (code) => resolve(code)));
+    const [drained] = await json(solo, ['drain', '--node', 'solo']);
+    assert.equal(drained.closed, 1);
+    assert.equal(await closed, 1001);
+  });
+});

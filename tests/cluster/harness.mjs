@@ -70,7 +70,8 @@ export async function startNode({ id, redis, grpcPort = 0, port = 0, args = [] }
   const run = async (listenPort) => {
     const proc = spawn(process.env.PARLEY_BINARY,
                        ['--listen', `127.0.0.1:${listenPort}`, '--log-level', 'info', '--node-id', id,
-                        '--redis', redis.join(','), '--grpc-listen', n.grpc,
+                        // no redis: a node alone (its management API on --grpc-listen)
+                        ...(redis?.length ? ['--redis', redis.join(',')] : []), '--grpc-listen', n.grpc,
                         '--node-ttl-ms', '3000', '--node-refresh-ms', '500',
                         // the suites send bursts of hundreds of frames per connection
                         '--frame-rate', '0', ...args],
