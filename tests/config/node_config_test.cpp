@@ -148,6 +148,12 @@ TEST(NodeConfig, ClusterKeysAreCheckedAtStart) {
                             "0.0.0.0:9091", "--cluster-secret", "s", "--api-key", "k"}).config);
   EXPECT_TRUE(parse_config({"--redis", "127.0.0.1:6379", "--node-id", "n1", "--grpc-listen",
                             "0.0.0.0:9091", "--cluster-secret", "s", "--insecure"}).config);
+  // A node alone serves the management API on grpc_listen too: the same rule.
+  auto solo = parse_config({"--grpc-listen", "0.0.0.0:9091"});
+  EXPECT_FALSE(solo.config);
+  EXPECT_NE(solo.error.find("api_key"), std::string::npos);
+  EXPECT_TRUE(parse_config({"--grpc-listen", "127.0.0.1:9091"}).config);
+  EXPECT_TRUE(parse_config({"--grpc-listen", "0.0.0.0:9091", "--api-key", "k"}).config);
   auto ttl = parse_config({"--node-ttl-ms", "4000", "--node-refresh-ms", "3000"});
   EXPECT_NE(ttl.error.find("half"), std::string::npos);
 }
