@@ -114,7 +114,9 @@ void run_frame(self_ptr self, std::string text) {
   self->request(handler, caf::infinite, handle_atom::value, std::move(cmd))
       .then(
           [=](command_result& result) {
-            if (stats) stats->record(clock::now() - self->state.busy_since, result.code == result_code::ok);
+            if (stats)
+              stats->record(clock::now() - self->state.busy_since,
+                            result.code == result_code::ok);
             apply_result(self, req, result);
             command_done(self);
           },

@@ -8,8 +8,7 @@
 
 namespace parley {
 
-std::string client_index::add(uint64_t seq, caf::actor handle, sink_ptr sink,
-                              std::string remote) {
+std::string client_index::add(uint64_t seq, caf::actor handle, sink_ptr sink, std::string remote) {
   auto id = id_of(seq);
   conns_.emplace(id, entry{std::move(handle), std::move(sink), std::move(remote), seq, 0, {}});
   return id;
@@ -56,8 +55,7 @@ client_info client_index::info(const entry& e) const {
   return {id_of(e.seq), e.app_id, e.user_id, node_id_, e.remote};
 }
 
-client_page client_index::page(uint32_t app_id, const std::string& cursor,
-                               uint32_t limit) const {
+client_page client_index::page(uint32_t app_id, const std::string& cursor, uint32_t limit) const {
   client_page page;
   auto app = by_app_.find(app_id);
   if (app == by_app_.end()) return page;

@@ -8,13 +8,12 @@
 // (by node id, then by number), so that the pages of several nodes merge into one list.
 #pragma once
 
+#include <caf/all.hpp>
 #include <cstdint>
 #include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <caf/all.hpp>
 
 #include "actors/messages.hpp"
 

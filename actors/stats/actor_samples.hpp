@@ -7,16 +7,15 @@
 
 #include <cstdint>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace parley {
 
 struct actor_sample {
-  std::string kind;   // node, behaviour, group
-  std::string name;   // the behaviour's cmd, the group's "appID/name"
+  std::string kind;  // node, behaviour, group
+  std::string name;  // the behaviour's cmd, the group's "appID/name"
   double per_second = 0;
   uint64_t mailbox = 0;  // messages waiting when last asked
   uint32_t members = 0;  // groups
@@ -33,22 +32,23 @@ struct command_summary {
 };
 
 struct actor_snapshot {
-  int64_t time_ms = 0;  // Unix ms of the sample; 0: none yet (or sampling off)
-  std::vector<actor_sample> actors;  // node, then behaviours by name
-  std::vector<actor_sample> groups;  // the busiest, most messages per second first
+  int64_t time_ms = 0;                    // Unix ms of the sample; 0: none yet (or sampling off)
+  std::vector<actor_sample> actors;       // node, then behaviours by name
+  std::vector<actor_sample> groups;       // the busiest, most messages per second first
   std::vector<command_summary> commands;  // by name
 };
 
 inline nlohmann::json to_json(const actor_sample& a) {
-  nlohmann::json j{{"kind", a.kind}, {"name", a.name}, {"perSecond", a.per_second},
-                   {"mailbox", a.mailbox}};
+  nlohmann::json j{
+      {"kind", a.kind}, {"name", a.name}, {"perSecond", a.per_second}, {"mailbox", a.mailbox}};
   if (a.kind == "group") j["members"] = a.members;
   return j;
 }
 
 inline nlohmann::json to_json(const command_summary& c) {
-  return {{"cmd", c.cmd},         {"count", c.count},   {"errors", c.errors},
-          {"perSecond", c.per_second}, {"p50Us", c.p50_us}, {"p99Us", c.p99_us}};
+  return {{"cmd", c.cmd},       {"count", c.count},
+          {"errors", c.errors}, {"perSecond", c.per_second},
+          {"p50Us", c.p50_us},  {"p99Us", c.p99_us}};
 }
 
 inline nlohmann::json to_json(const actor_snapshot& s) {

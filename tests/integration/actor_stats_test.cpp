@@ -61,8 +61,9 @@ TEST_F(ActorStats, CommandsAndTheBusiestGroupShowInStateAndMetrics) {
   EXPECT_NE(metrics.find("parley_command_errors_total{cmd=\"sendGroup\"} 1\n"), std::string::npos);
   EXPECT_NE(metrics.find("parley_command_duration_seconds_count{cmd=\"sendGroup\"} 45\n"),
             std::string::npos);
-  EXPECT_NE(metrics.find("parley_command_duration_seconds_bucket{cmd=\"sendGroup\",le=\"+Inf\"} 45\n"),
-            std::string::npos);
+  EXPECT_NE(
+      metrics.find("parley_command_duration_seconds_bucket{cmd=\"sendGroup\",le=\"+Inf\"} 45\n"),
+      std::string::npos);
   EXPECT_NE(metrics.find("parley_actor_mailbox{kind=\"node\""), std::string::npos);
 }
 

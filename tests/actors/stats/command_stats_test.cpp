@@ -13,11 +13,11 @@ using namespace std::chrono_literals;
 
 TEST(LatencyHistogram, BucketsArePowersOfTwoMicroseconds) {
   latency_histogram h;
-  h.record(500ns);    // below 1 us: bucket 0
-  h.record(1us);      // [1, 2): bucket 1
-  h.record(3us);      // [2, 4): bucket 2
-  h.record(1000us);   // [512, 1024): bucket 10
-  h.record(100s);     // the open last bucket
+  h.record(500ns);   // below 1 us: bucket 0
+  h.record(1us);     // [1, 2): bucket 1
+  h.record(3us);     // [2, 4): bucket 2
+  h.record(1000us);  // [512, 1024): bucket 10
+  h.record(100s);    // the open last bucket
   auto c = h.snapshot();
   EXPECT_EQ(c[0], 1u);
   EXPECT_EQ(c[1], 1u);
@@ -57,12 +57,11 @@ TEST(Counting, EveryHandledMessageIsCountedAndTheReplyUnchanged) {
   auto handled = std::make_shared<std::atomic<uint64_t>>(0);
   auto a = system.spawn([handled](caf::event_based_actor*) {
     return counting<caf::behavior>(
-        handled.get(), [](int x) { return x * 2; },
-        [](const std::string& s) { return s + "!"; });
+        handled.get(), [](int x) { return x * 2; }, [](const std::string& s) { return s + "!"; });
   });
   caf::scoped_actor self{system};
-  self->request(a, caf::infinite, 21).receive([](int r) { EXPECT_EQ(r, 42); },
-                                              [](caf::error&) { FAIL(); });
+  self->request(a, caf::infinite, 21)
+      .receive([](int r) { EXPECT_EQ(r, 42); }, [](caf::error&) { FAIL(); });
   self->request(a, caf::infinite, std::string("hi"))
       .receive([](const std::string& r) { EXPECT_EQ(r, "hi!"); }, [](caf::error&) { FAIL(); });
   EXPECT_EQ(handled->load(), 2u);
