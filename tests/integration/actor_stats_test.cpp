@@ -21,29 +21,36 @@ const json* find(const json& list, const std::string& key, const std::string& va
 }
 
 TEST_F(ActorStats, CommandsAndTheBusiestGroupShowInStateAndMetrics) {
-  start_with([](node_config& c) { c.actor_stats_ms = 100; });
+  // Samples every second; the burst starts just after one, so the next covers all of it.
+  start_with([](node_config& c) { c.actor_stats_ms = 1000; });
   auto alice = login(101, "alice");
   alice->request("join", {{"group", "hot"}});
   alice->request("join", {{"group", "warm"}});
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  auto first = state(port())["stats"]["timeMs"].get<int64_t>();
+  while (state(port())["stats"]["timeMs"].get<int64_t>() == first &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);
   for (int i = 0; i < 40; ++i) alice->request("sendGroup", {{"group", "hot"}, {"msg", "x"}});
   for (int i = 0; i < 4; ++i) alice->request("sendGroup", {{"group", "warm"}, {"msg", "x"}});
   auto refused = alice->request("sendGroup", {{"group", ""}, {"msg", "x"}});
   ASSERT_NE(refused["response"]["code"], 200);
-  // One sample (every 100 ms) covers the burst: hot is the busiest group, warm the next.
-  json groups;
-  auto deadline = std::chrono::steady_clock::now() + 5s;
+  // Wait for the first sample taken after the burst (the one that counts all 45 sends).
+  json s;
+  deadline = std::chrono::steady_clock::now() + 5s;
   while (std::chrono::steady_clock::now() < deadline) {
-    groups = state(port())["stats"]["groups"];
-    if (groups.size() >= 2) break;
+    s = state(port())["stats"];
+    const auto* sent = find(s["commands"], "cmd", "sendGroup");
+    if (sent != nullptr && (*sent)["count"] == 45) break;
     std::this_thread::sleep_for(10ms);
   }
-  ASSERT_GE(groups.size(), 2u) << groups.dump();
+  auto groups = s["groups"];
+  ASSERT_GE(groups.size(), 2u) << s.dump();
   EXPECT_EQ(groups[0]["name"], "101/hot");
   EXPECT_EQ(groups[1]["name"], "101/warm");
   EXPECT_GT(groups[0]["perSecond"].get<double>(), groups[1]["perSecond"].get<double>());
   EXPECT_EQ(groups[0]["members"], 1);
 
-  auto s = state(port())["stats"];
   const auto* send = find(s["commands"], "cmd", "sendGroup");
   ASSERT_NE(send, nullptr) << s.dump();
   EXPECT_EQ((*send)["count"], 45);
