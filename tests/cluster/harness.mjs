@@ -3,7 +3,7 @@
 // Everything started here is stopped by PID in stopAll(); nothing else is touched.
 import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from '../clients/node_modules/ws/index.js';
@@ -13,15 +13,36 @@ const dirs = [];
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
+// A port to listen on, from below the kernel's ephemeral range: a port taken from inside
+// it (listen on 0, close, hand out) can be taken again as the source port of any outgoing
+// connection (Redis clients, gRPC peers) before the process it was meant for binds it --
+// the CI failure "cannot listen for gRPC on ...: Address already in use". A port is handed
+// out at most once per run, and it is free (bound and released) when handed out.
+const handedOut = new Set();
+function ephemeralLow() {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+  } catch {
+    return 32768;
+  }
+}
+function bindable(port) {
+  return new Promise((resolve) => {
     const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+export async function freePort() {
+  const high = ephemeralLow() - 1;
+  const low = Math.max(1024, high - 12000);
+  for (let tries = 0; tries < 1000; ++tries) {
+    const port = low + Math.floor(Math.random() * (high - low + 1));
+    if (handedOut.has(port) || !(await bindable(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free port in ${low}-${high}`);
 }
 
 function waitForLine(proc, re, what, ms = 10000) {
@@ -65,6 +86,7 @@ export async function startRedis(port = 0) {
 
 // A parley node in the cluster of `redis` (addresses). {id, port, grpc, base, url, proc, stop(), kill(), restart()}
 export async function startNode({ id, redis, grpcPort = 0, port = 0, args = [] }) {
+  const chosen = grpcPort ? [] : ['grpc'];
   grpcPort = grpcPort || await freePort();
   const n = { id, grpc: `127.0.0.1:${grpcPort}` };
   const run = async (listenPort) => {
@@ -77,10 +99,24 @@ export async function startNode({ id, redis, grpcPort = 0, port = 0, args = [] }
                         '--frame-rate', '0', ...args],
                        { stdio: ['ignore', 'ignore', 'pipe'] });
     started.push(proc);
+    n.starting = proc;
     const m = await waitForLine(proc, /listening on 127\.0\.0\.1:(\d+)/, `node ${id}`);
     return { proc, port: Number(m[1]) };
   };
-  const first = await run(port);
+  let first;
+  for (let attempt = 1; ; ++attempt) {
+    try {
+      first = await run(port);
+      break;
+    } catch (e) {
+      // A port of ours taken by some other process on the machine: try another one, but
+      // only for ports this harness chose, and never hide any other failure to start.
+      if (chosen.length === 0 || attempt === 3 || !/Address already in use/.test(e.message)) throw e;
+      n.starting.expectKill = true;  // its exit 1 was this refusal, reported by the retry
+      console.warn(`node ${id}: ${n.grpc} was taken before it bound; retrying on another port`);
+      if (chosen.includes('grpc')) n.grpc = `127.0.0.1:${await freePort()}`;
+    }
+  }
   Object.assign(n, first);
   n.base = `http://127.0.0.1:${n.port}`;
   n.url = `ws://127.0.0.1:${n.port}/acc`;
