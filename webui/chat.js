@@ -119,7 +119,13 @@ async function refreshOnline() {
 client.on('state', (state) => {
   $('state').textContent = state;
   $('state').dataset.state = state;
-  if (state === 'online') refreshOnline().catch(() => {});
+  if (state === 'online') {
+    // A clientID is "<node id>-<n>": the node this browser landed on (after a reconnect
+    // through a load balancer, possibly another one).
+    const id = client.clientID || '';
+    $('node').textContent = id.includes('-') ? `node ${id.slice(0, id.lastIndexOf('-'))}` : '';
+    refreshOnline().catch(() => {});
+  }
 });
 client.on('msg', (data) => add(keyForPush(data), { kind: 'msg', ...data }));
 client.on('enter', (data) => {
