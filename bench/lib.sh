@@ -34,3 +34,19 @@ stop_node() {
   wait "$NODE_PID" 2>/dev/null || true
   rm -f "$NODE_LOG"
 }
+
+# Warns when the firewall tracks connections: NAT rules (netavark leaves them behind after
+# containers, tests/deploy/containers.test.mjs removes them) turn on connection tracking for
+# loopback too, and connection rates on our machines fell to a third with them.
+warn_if_tracking() {
+  local rules="" count=0
+  if command -v nft >/dev/null; then rules=$(nft list ruleset 2>/dev/null | grep -E 'type nat|ct state' || true)
+  elif command -v iptables-save >/dev/null; then rules=$(iptables-save -t nat 2>/dev/null | grep '^-A' || true); fi
+  [ -r /proc/sys/net/netfilter/nf_conntrack_count ] && count=$(cat /proc/sys/net/netfilter/nf_conntrack_count)
+  if [ -n "$rules" ]; then
+    echo "bench: WARNING: NAT or conntrack rules are loaded (nft list ruleset); connection tracking is on for" \
+         "loopback and the figures will be low. Left by containers? Remove them first." >&2
+  elif [ "$count" -gt 1000 ]; then
+    echo "bench: WARNING: $count connections are tracked (nf_conntrack_count): tracking was on recently" >&2
+  fi
+}

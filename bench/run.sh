@@ -12,6 +12,7 @@ cmake --build build --target parley parley-bench >/dev/null
 PARLEY=${PARLEY:-build/app/parley}  # PARLEY=/path/to/parley measures another build (e.g. a baseline)
 BENCH=build/bench/parley-bench
 source bench/lib.sh
+warn_if_tracking
 
 node_args=(--max-connections 1000000 --heartbeat-timeout 3600 --login-timeout 600)
 case "$name" in

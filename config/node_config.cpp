@@ -1,6 +1,8 @@
 // Layering and validation of node_config. The JSON form of the defaults is the schema.
 #include "config/node_config.hpp"
 
+#include "config/ip_network.hpp"
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -185,9 +187,9 @@ config_result from_json(const json& j) {
   c.allowed_hosts = j.at("allowed_hosts").get<std::vector<std::string>>();
   c.trusted_proxies = j.at("trusted_proxies").get<std::vector<std::string>>();
   for (const auto& proxy : c.trusted_proxies) {
-    unsigned char buf[16];
-    if (inet_pton(AF_INET, proxy.c_str(), buf) != 1 && inet_pton(AF_INET6, proxy.c_str(), buf) != 1) {
-      e = "trusted_proxies entries must be IP addresses, got '" + proxy + "'";
+    if (!parse_ip_network(proxy)) {
+      e = "trusted_proxies entries must be IP addresses or networks (10.89.0.0/16), got '" +
+          proxy + "'";
       return r;
     }
   }

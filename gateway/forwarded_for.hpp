@@ -1,7 +1,8 @@
 // forwarded_for: the client's address behind trusted proxies (nginx in front of the node).
 //
 // The per-address caps key on the client's address. Behind a proxy the socket's peer is the
-// proxy, so when the peer is one of `trusted_proxies` the address comes from the request's
+// proxy, so when the peer is one of `trusted_proxies` (addresses, or networks such as
+// 10.89.0.0/16) the address comes from the request's
 // X-Forwarded-For instead: its entries are read from the right (the one the nearest proxy
 // appended), skipping addresses that are trusted proxies themselves, and the first other
 // one is the client. Entries left of it were written by the client and are never believed.
@@ -15,12 +16,18 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include "config/ip_network.hpp"
+
 namespace parley {
 
 inline std::string client_address(const std::string& peer, std::string_view forwarded_for,
                                   const std::vector<std::string>& trusted_proxies) {
   auto trusted = [&](const std::string& a) {
-    return std::find(trusted_proxies.begin(), trusted_proxies.end(), a) != trusted_proxies.end();
+    return std::any_of(trusted_proxies.begin(), trusted_proxies.end(), [&](const std::string& p) {
+      if (p == a) return true;
+      auto net = parse_ip_network(p);
+      return net && net->contains(a);
+    });
   };
   if (forwarded_for.empty() || !trusted(peer)) return peer;
   std::string client = peer;

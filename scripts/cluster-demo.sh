@@ -59,6 +59,7 @@ stop() {
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[$i]}" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$dir"
+  echo "cluster-demo: stopped" >&2
 }
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
@@ -103,6 +104,7 @@ for _ in $(seq 100); do
   kill -0 "${pids[0]}" 2>/dev/null || { cat "$dir/redis.log" >&2; exit 1; }
   sleep 0.1
 done
+echo "cluster-demo: redis-server on 127.0.0.1:$redis_port (pid ${pids[0]})"
 
 secret=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 addresses=()
@@ -125,6 +127,7 @@ scripts/nginx-conf.sh --port "$port" --dir "$dir/nginx" "${addresses[@]}" >"$dir
 "$nginx_bin" -p "$dir/nginx" -c "$dir/nginx.conf" -g 'daemon off;' >"$dir/nginx.log" 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:$port/system/state" nginx "$!"
+echo "cluster-demo: nginx on 127.0.0.1:$port (pid $!)"
 
 cat <<EOF
 cluster-demo: $nodes nodes behind nginx. Open http://127.0.0.1:$port/ in two browsers and chat;

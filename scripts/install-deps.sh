@@ -19,6 +19,10 @@ if [ "${1:-}" = "--test" ]; then
   # clang and its sanitizer runtimes build the sanitizer build (scripts/test.sh)
   # openssl: the TLS tests make their own CA and certificates and talk to the node with s_client
   packages+=(chromium iproute2 clang libclang-rt-14-dev redis-server openssl)
+  # the deploy tests: nginx in front of local nodes (tests/deploy/nginx.test.mjs, the loopback
+  # demo), and the compose demo in rootful podman containers with netavark networking, on a
+  # base image mmdebstrap builds (tests/deploy/containers.test.mjs); nft restores the firewall
+  packages+=(nginx curl podman podman-compose runc netavark aardvark-dns iptables nftables mmdebstrap)
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)
 fi

@@ -15,6 +15,16 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DPARLEY_NODE_TESTS=ON >
 cmake --build build
 (cd build && ctest --output-on-failure -j2 --timeout 300 "$@")
 
+# The deploy suites (tests/deploy) against the Release `parley`: real nginx with deploy/nginx.conf
+# in front of local nodes, scripts/cluster-demo.sh as a user runs it, and docker-compose.yml
+# for real in podman containers (the base image built by scripts/container-base.sh on first
+# use). PARLEY_NO_CONTAINERS=1 says a machine cannot run containers: the container test is
+# then reported skipped, with that reason; without it, a machine without podman fails.
+PARLEY_BINARY="$PWD/build/app/parley" timeout 600 node --test --test-reporter=spec \
+  tests/deploy/nginx.test.mjs tests/deploy/demo.test.mjs
+PARLEY_BINARY="$PWD/build/app/parley" timeout 1200 node --test --test-reporter=spec \
+  tests/deploy/containers.test.mjs
+
 # The sanitizer build. Reports are fatal (halt_on_error); tests/sanitizers/ holds the one
 # suppression and says why. clang at -O0 -g1: measured on websocket_session.cpp with both
 # sanitizers, g++ -O1 took 124 s, g++ -O0 49 s, clang++ -O1 54 s, clang++ -O0 24 s; the tests

@@ -101,6 +101,7 @@ TEST(NodeConfig, BadInputIsRefusedWithAReason) {
       {{"--max-http-requests", "0"}, "max_http_requests"},
       {{"--auth-secret-previous", "old"}, "needs auth_secret"},
       {{"--trusted-proxies", "nginx"}, "trusted_proxies"},
+      {{"--trusted-proxies", "10.0.0.0/33"}, "trusted_proxies"},
   };
   for (const auto& c : cases) {
     auto r = parse_config(c.args);
@@ -111,6 +112,13 @@ TEST(NodeConfig, BadInputIsRefusedWithAReason) {
   EXPECT_FALSE(parse_config_text(R"({"nope": 1})").config);
   EXPECT_FALSE(parse_config_text(R"({"app_ids": ["a"]})").config);
   EXPECT_FALSE(parse_config_text("{not json").config);
+}
+
+TEST(NodeConfig, TrustedProxiesTakeAddressesAndNetworks) {
+  auto r = parse_config({"--trusted-proxies", "127.0.0.1,10.89.0.0/16,fd00::/8"});
+  ASSERT_TRUE(r.config) << r.error;
+  EXPECT_EQ(r.config->trusted_proxies,
+            (std::vector<std::string>{"127.0.0.1", "10.89.0.0/16", "fd00::/8"}));
 }
 
 TEST(NodeConfig, HelpListsEveryKey) {
