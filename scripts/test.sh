@@ -21,7 +21,7 @@ cmake --build build
 # use). PARLEY_NO_CONTAINERS=1 says a machine cannot run containers: the container test is
 # then reported skipped, with that reason; without it, a machine without podman fails.
 PARLEY_BINARY="$PWD/build/app/parley" timeout 600 node --test --test-reporter=spec \
-  tests/deploy/nginx.test.mjs tests/deploy/demo.test.mjs
+  tests/deploy/nginx.test.mjs tests/deploy/demo.test.mjs tests/deploy/browsers.test.mjs
 PARLEY_BINARY="$PWD/build/app/parley" timeout 1200 node --test --test-reporter=spec \
   tests/deploy/containers.test.mjs
 
