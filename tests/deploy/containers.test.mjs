@@ -55,10 +55,59 @@ function run(cmd, args, { ms = 300000, extraEnv = {}, check = true } = {}) {
 const compose = (args, opts) =>
   run('podman-compose', ['-p', project, '-f', 'docker-compose.yml', '-f', override, ...args], opts);
 
+// The ruleset without its counters (-s, stateless): rules already there before the test keep
+// counting the machine's traffic, and only what the rules are matters.
 function ruleset() {
-  const r = spawnSync('nft', ['list', 'ruleset'], { encoding: 'utf8' });
+  const r = spawnSync('nft', ['-s', 'list', 'ruleset'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`nft list ruleset failed: ${r.stderr} (scripts/install-deps.sh --test installs nftables)`);
   return r.stdout;
+}
+
+// The tables there are ("ip nat", "ip6 filter", ...).
+function tables() {
+  return spawnSync('nft', ['list', 'tables'], { encoding: 'utf8' }).stdout
+    .split('\n').map((l) => l.replace(/^table\s+/, '').trim()).filter(Boolean);
+}
+
+// The firewall as netavark's iptables backend sees it. netavark writes through iptables-nft, and
+// the tables must go back through the same tool: restored with `nft -f`, they come back in
+// nft's native form, iptables calls them incompatible, and the next container on this machine
+// fails to start ("iptables: Chain already exists").
+function firewallSnapshot() {
+  const save = (tool) => {
+    const r = spawnSync(tool, [], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${tool} failed: ${r.stderr} (scripts/install-deps.sh --test installs iptables)`);
+    if (/incompatible/.test(r.stdout))
+      throw new Error(`${tool}: the machine's firewall is not iptables' own before the test:\n${r.stdout}`);
+    return r.stdout;
+  };
+  return { ruleset: ruleset(), tables: tables(), ipv4: save('iptables-save'), ipv6: save('ip6tables-save') };
+}
+
+// What the firewall does, for comparing: the tables, and the iptables rules without comments and
+// counters (a restore writes the same rules in another order and adds empty built-in chains,
+// so nft's listing is not the same text).
+function firewallMeaning(snap) {
+  const rules = (text) => text.split('\n').filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.replace(/\s*\[\d+:\d+\]$/, '')).join('\n');
+  return `${[...snap.tables].sort().join('\n')}\n${rules(snap.ipv4)}\n${rules(snap.ipv6)}`;
+}
+
+// Puts back what `firewallSnapshot` saw: the tables the test made are deleted, the ones that
+// were there get their rules back from iptables-restore. Returns what went wrong.
+function restoreFirewall(snap) {
+  const problems = [];
+  for (const t of tables())
+    if (!snap.tables.includes(t)) {
+      const r = spawnSync('nft', ['delete', 'table', ...t.split(/\s+/)], { encoding: 'utf8' });
+      if (r.status !== 0) problems.push(`nft delete table ${t}: ${r.stderr}`);
+    }
+  for (const [tool, saved] of [['iptables-restore', snap.ipv4], ['ip6tables-restore', snap.ipv6]])
+    if (/^\*/m.test(saved)) {
+      const r = spawnSync(tool, [], { input: saved, encoding: 'utf8' });
+      if (r.status !== 0) problems.push(`${tool}: ${r.stderr}`);
+    }
+  return problems;
 }
 
 function have(cmd) {
@@ -76,7 +125,7 @@ before(async () => {
   if (info.code !== 0 || info.out.trim() !== 'false')
     throw new Error(`podman cannot run rootful containers here (podman info: ${info.out.trim().slice(-500)}); ` +
                     'set PARLEY_NO_CONTAINERS=1 if containers are not available on this machine.');
-  firewallBefore = ruleset();
+  firewallBefore = firewallSnapshot();
   const binary = process.env.PARLEY_BINARY;
   assert.ok(binary && existsSync(binary), 'PARLEY_BINARY names the host-built parley');
   // The Dockerfile's runtime stage with the host's parley and web UI bind-mounted: the build
@@ -104,17 +153,14 @@ after(async () => {
   if (ids.length) await run('podman', ['rm', '-f', '-v', ...ids], { check: false });
   await run('podman', ['network', 'rm', '-f', `${project}_parley`], { check: false });
   await run('podman', ['volume', 'rm', '-f', `${project}_redis-data`], { check: false });
-  // netavark's NAT and filter rules outlive the network: put the ruleset back as it was.
-  if (ruleset() !== firewallBefore) {
-    const restore = join(work, 'ruleset.nft');
-    writeFileSync(restore, `flush ruleset\n${firewallBefore}`);
-    const r = spawnSync('nft', ['-f', restore], { encoding: 'utf8' });
-    if (r.status !== 0) problems.push(`nft -f failed: ${r.stderr}`);
-  }
-  if (ruleset() !== firewallBefore) problems.push(`the firewall differs from before the test:\n${ruleset()}`);
+  // netavark's NAT and filter rules outlive the network: put the firewall back as it was.
+  if (ruleset() !== firewallBefore.ruleset) problems.push(...restoreFirewall(firewallBefore));
+  const now = firewallSnapshot();
+  if (firewallMeaning(now) !== firewallMeaning(firewallBefore))
+    problems.push(`the firewall differs from before the test:\n${now.ruleset}\nbefore:\n${firewallBefore.ruleset}`);
   // And with no ruleset, loopback connections are not tracked again (entries made while the
   // rules were there age out on their own).
-  if (firewallBefore.trim() === '' && existsSync(conntrackCount)) {
+  if (firewallBefore.ruleset.trim() === '' && existsSync(conntrackCount)) {
     const before = Number(readFileSync(conntrackCount, 'utf8'));
     const srv = net.createServer((sock) => sock.end()).listen(0, '127.0.0.1');
     await new Promise((r) => srv.once('listening', r));
@@ -142,8 +188,27 @@ async function until(what, pred, ms) {
   }
 }
 
+// The containers' last log lines, for a failure's message.
+async function containerLogs() {
+  const logs = [];
+  for (const svc of ['redis', 'parley1', 'parley2', 'parley3', 'nginx']) {
+    const l = await run('podman', ['logs', '--tail', '15', `${project}_${svc}_1`], { check: false });
+    logs.push(`--- ${svc}\n${l.out}`);
+  }
+  return logs.join('\n');
+}
+
 test('podman-compose up: two clients on two nodes talk through the published nginx port, then all is removed',
      { skip: unavailable && 'PARLEY_NO_CONTAINERS=1: containers are not available on this machine' }, async () => {
+  try {
+    await composeDemo();
+  } catch (e) {
+    e.message += `\n${await containerLogs()}`;
+    throw e;
+  }
+});
+
+async function composeDemo() {
   const started = Date.now();
   await run(join(repo, 'scripts', 'container-base.sh'), [], { ms: 600000 });
   const port = await freePort();
@@ -152,17 +217,14 @@ test('podman-compose up: two clients on two nodes talk through the published ngi
   const built = Date.now();
   await compose(['up', '-d'], { ms: 180000, ...portEnv });
   const url = `http://127.0.0.1:${port}`;
+  // Every node (not only the one nginx picks) sees the other two before the chat starts.
   await until('nginx answers and every node sees three', async () => {
-    const s = await (await fetch(`${url}/system/state`, auth)).json();
-    return s.data?.cluster?.liveNodes === 3;
-  }, 90000).catch(async (e) => {
-    const logs = [];
-    for (const svc of ['redis', 'parley1', 'parley2', 'parley3', 'nginx']) {
-      const l = await run('podman', ['logs', '--tail', '15', `${project}_${svc}_1`], { check: false });
-      logs.push(`--- ${svc}\n${l.out}`);
+    for (const id of ['parley1', 'parley2', 'parley3']) {
+      const s = await (await fetch(`${url}/node/${id}/system/state`, auth)).json();
+      if (s.data?.cluster?.liveNodes !== 3) return false;
     }
-    throw new Error(`${e.message}\n${logs.join('\n')}`);
-  });
+    return true;
+  }, 90000);
   const up = Date.now();
 
   // Through the one published port: least_conn puts two new connections on two nodes.
@@ -174,11 +236,11 @@ test('podman-compose up: two clients on two nodes talk through the published ngi
   await b.login(101, 'bob');
   assert.notEqual(nodeOf(a.loginID), nodeOf(b.loginID), `two nodes: ${a.loginID} ${b.loginID}`);
   const r = await a.request('sendMessage', { userID: 'bob', type: 'text', msg: 'across containers', msgID: 'c1' });
-  assert.equal(r.code, 200);
+  assert.equal(r.code, 200, JSON.stringify(r));
   assert.equal(r.data.delivered, true);
   await b.waitPushes((p) => p.cmd === 'msg' && p.response.data.msg === 'across containers');
   const back = await b.request('sendMessage', { userID: 'alice', type: 'text', msg: 'and back', msgID: 'c2' });
-  assert.equal(back.data.delivered, true);
+  assert.equal(back.data?.delivered, true, JSON.stringify(back));
   await a.waitPushes((p) => p.cmd === 'msg' && p.response.data.msg === 'and back');
   // Each node's figures through nginx, for operators.
   for (const id of ['parley1', 'parley2', 'parley3']) {
@@ -190,4 +252,4 @@ test('podman-compose up: two clients on two nodes talk through the published ngi
   a.close(); b.close();
   console.log(`containers: images ${((built - started) / 1000).toFixed(1)} s, up and ready ` +
               `${((up - built) / 1000).toFixed(1)} s, chat checked ${((Date.now() - up) / 1000).toFixed(1)} s`);
-});
+}
