@@ -100,6 +100,7 @@ node_runtime::node_runtime(node_config config, std::vector<behaviour_spec> extra
                                 config_->upgrades_per_address_per_second);
   auto router = std::make_shared<http_router>(config_->api_key);
   add_user_routes(*router, *gateway_);
+  add_history_routes(*router, *gateway_);
   add_group_routes(*router, *gateway_);
   add_system_routes(*router, *gateway_);
   add_static_files(*router, *gateway_);

@@ -64,6 +64,14 @@ json to_json(const node_config& c) {
       {"behaviour_max_restarts", c.behaviour_max_restarts},
       {"behaviour_restart_window", c.behaviour_restart_window},
       {"user_list_page", c.user_list_page},
+      {"store", c.store},
+      {"history_private_window", c.history_private_window},
+      {"history_group_window", c.history_group_window},
+      {"history_room_window", c.history_room_window},
+      {"history_max_age", c.history_max_age},
+      {"history_max_bytes", c.history_max_bytes},
+      {"offline_per_user", c.offline_per_user},
+      {"offline_max", c.offline_max},
       {"app_ids", c.app_ids},
       {"allowed_origins", c.allowed_origins},
       {"log_level", c.log_level},
@@ -238,6 +246,13 @@ config_result from_json(const json& j) {
       !read_uint(j, "behaviour_max_restarts", c.behaviour_max_restarts, 0, 1000, e) ||
       !read_uint(j, "behaviour_restart_window", c.behaviour_restart_window, 1, 3600, e) ||
       !read_uint(j, "user_list_page", c.user_list_page, 1, 1'000'000, e) ||
+      !read_uint(j, "history_private_window", c.history_private_window, 1, 10'000'000, e) ||
+      !read_uint(j, "history_group_window", c.history_group_window, 1, 10'000'000, e) ||
+      !read_uint(j, "history_room_window", c.history_room_window, 1, 10'000'000, e) ||
+      !read_uint(j, "history_max_age", c.history_max_age, 1, 3650u * 86400, e) ||
+      !read_uint(j, "history_max_bytes", c.history_max_bytes, 1u << 20, 1ull << 40, e) ||
+      !read_uint(j, "offline_per_user", c.offline_per_user, 1, 10'000'000, e) ||
+      !read_uint(j, "offline_max", c.offline_max, 1, 1'000'000'000, e) ||
       !read_uint(j, "io_threads", c.io_threads, 1, 256, e) ||
       !read_uint(j, "actor_threads", c.actor_threads, 0, 256, e) ||
       !read_uint(j, "actor_idle_sleep_us", c.actor_idle_sleep_us, 50, 1000000, e) ||
@@ -284,6 +299,11 @@ config_result from_json(const json& j) {
     return r;
   }
   c.presence_pushes = j.at("presence_pushes").get<bool>();
+  c.store = j.at("store").get<std::string>();
+  if (c.store != "memory" && c.store != "off") {
+    e = "store must be memory or off, got " + c.store;
+    return r;
+  }
   c.redis = j.at("redis").get<std::vector<std::string>>();
   c.grpc_listen = j.at("grpc_listen").get<std::string>();
   c.grpc_advertise = j.at("grpc_advertise").get<std::string>();

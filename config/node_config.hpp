@@ -98,6 +98,17 @@ struct node_config {
   uint32_t behaviour_restart_window = 10;
   // `users` and /user/list answer at most this many ids per page (limit and cursor).
   uint32_t user_list_page = 1000;
+  // Message storage (docs/storage.md): "memory" keeps history and offline messages in the
+  // node (bounded, lost on restart); "off" stores nothing (no ids, no history, a message to
+  // an offline user is not kept).
+  std::string store = "memory";
+  uint32_t history_private_window = 1000;  // messages kept per private pair
+  uint32_t history_group_window = 1000;    // per group
+  uint32_t history_room_window = 200;      // per appID's room (sendAll)
+  uint32_t history_max_age = 7 * 86400;    // seconds; older ones go
+  uint64_t history_max_bytes = 256ull << 20;  // all stored messages together
+  uint32_t offline_per_user = 10000;        // messages kept for one offline user
+  uint32_t offline_max = 1000000;           // kept for all offline users together
   std::vector<uint32_t> app_ids;      // served appIDs; empty: any appID from 1 to 2^31-1
   std::vector<std::string> allowed_origins;  // empty: any Origin
   std::string log_level = "info";

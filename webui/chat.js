@@ -16,7 +16,7 @@ function randomName() {
 }
 
 function conversation(key, title) {
-  if (!conversations.has(key)) conversations.set(key, { title: title || key, items: [], unread: 0 });
+  if (!conversations.has(key)) conversations.set(key, { title: title || key, items: [], unread: 0, ids: new Set(), loaded: false });
   return conversations.get(key);
 }
 
@@ -28,6 +28,10 @@ function keyForPush(data) {
 
 function add(key, item) {
   const c = conversation(key, key.startsWith('u:') ? key.slice(2) : key.startsWith('g:') ? '# ' + key.slice(2) : 'Room');
+  if (item.id) {  // the server's id: a message seen before (history, a reconnect) is not shown twice
+    if (c.ids.has(item.id)) return;
+    c.ids.add(item.id);
+  }
   c.items.push(item);
   if (c.items.length > 500) c.items.shift();
   if (key === active) appendItem(item); else if (item.kind === 'msg') c.unread++;
@@ -107,6 +111,22 @@ function show(key) {
   c.items.forEach(appendItem);
   renderConversations();
   $('text').focus();
+  if (!c.loaded && key !== 'room') loadHistory(key, c).catch(() => {});
+}
+
+// The first time a conversation is opened: its stored messages from the server (newest page),
+// merged with what arrived meanwhile by id, in id order.
+async function loadHistory(key, c) {
+  c.loaded = true;
+  const data = await client.request('history', key.startsWith('g:') ? { group: key.slice(2) } : { with: key.slice(2) });
+  const older = data.messages.filter((m) => !c.ids.has(m.id)).reverse().map((m) => ({ kind: 'msg', ...m }));
+  if (!older.length) return;
+  older.forEach((m) => c.ids.add(m.id));
+  c.items = [...older, ...c.items];
+  if (active === key) {
+    $('timeline').replaceChildren();
+    c.items.forEach(appendItem);
+  }
 }
 
 async function refreshOnline() {
@@ -177,8 +197,9 @@ $('composer').onsubmit = async (e) => {
       const to = active.slice(2);
       const r = await client.sendMessage(to, text, type);
       // Private messages are not echoed to the sender: show our copy on the ack.
-      add(active, { kind: 'msg', from: me, target: to, msg: text, type, time: Date.now() });
-      if (!r.delivered) add(active, { kind: 'notice', text: `${to} is offline; not delivered` });
+      add(active, { kind: 'msg', from: me, target: to, msg: text, type, time: r.time || Date.now(), id: r.id });
+      if (!r.delivered)
+        add(active, { kind: 'notice', text: r.offline ? `${to} is offline; they get it when they log in` : `${to} is offline; not delivered` });
     }
     $('text').value = '';
   } catch (err) {

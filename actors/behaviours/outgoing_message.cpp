@@ -16,7 +16,7 @@ outgoing_messages::outgoing_messages(const node_config& config)
       max_message_bytes_(config.max_message_bytes) {}
 
 outgoing_messages::prepared outgoing_messages::prepare(const command& c,
-                                                       const std::string& target) {
+                                                       const std::string& target, bool encode) {
   prepared out;
   std::string reason;
   protocol::chat_message m;
@@ -62,8 +62,25 @@ outgoing_messages::prepared outgoing_messages::prepare(const command& c,
   m.target = target;
   m.from = sender_of(c);
   m.time_ms = protocol::unix_millis();
-  out.frame = protocol::encode_message_push(m);
+  if (encode) out.frame = protocol::encode_message_push(m);
+  out.message = std::move(m);
+  out.ok = true;
   return out;
+}
+
+void outgoing_messages::store(prepared& p, message_store* store, const conversation& conv) {
+  if (!store) {
+    if (!p.frame) p.frame = protocol::encode_message_push(p.message);
+    return;
+  }
+  p.stored = store->append(conv, p.message);
+  p.frame = p.stored->frame;
+}
+
+void outgoing_messages::add_id(const prepared& p, nlohmann::json& data) {
+  if (!p.stored) return;
+  data["id"] = p.stored->message.id;
+  data["time"] = p.stored->message.time_ms;
 }
 
 void outgoing_messages::sending(const prepared& p) {

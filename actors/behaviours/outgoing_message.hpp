@@ -20,6 +20,7 @@
 #include "actors/messages.hpp"
 #include "actors/protocol/pushes.hpp"
 #include "actors/registry/behaviour_registry.hpp"
+#include "actors/store/message_store.hpp"
 
 namespace parley {
 struct node_config;
@@ -35,15 +36,25 @@ class outgoing_messages {
   explicit outgoing_messages(const node_config& config);
 
   struct prepared {
-    frame_ptr frame;        // null when the command was refused or is a duplicate
+    bool ok = false;        // false when the command was refused or is a duplicate
+    protocol::chat_message message;  // what is sent (time set; id once stored)
+    frame_ptr frame;        // its push: encoded here, or by the store (`encode` false)
     std::string msg_id;
     std::string sender;     // the dedup scope (appID/userID, appID/ for HTTP), when recorded
     bool recorded = false;  // a msgID the client chose: accepted() records it
-    command_result answer;  // the refusal, or the replayed duplicate, when frame is null
+    command_result answer;  // the refusal, or the replayed duplicate, when !ok
+    stored_ptr stored;      // set by store()
   };
 
-  // `target` is the receiving user or group, as the push's `target` field shows it.
-  prepared prepare(const command& c, const std::string& target);
+  // Stores a prepared send in `conv` (its server id and time) and takes the store's push;
+  // with no store (store: off) encodes the push as it is.
+  static void store(prepared& p, message_store* store, const conversation& conv);
+  // The stored send's id and time in its answer (nothing when not stored).
+  static void add_id(const prepared& p, nlohmann::json& data);
+
+  // `target` is the receiving user or group, as the push's `target` field shows it. With
+  // `encode` false the caller stores the message first, and the store encodes its push.
+  prepared prepare(const command& c, const std::string& target, bool encode = true);
 
   // The send waits for another actor: repeats are "in progress" until accepted/rejected.
   void sending(const prepared& p);

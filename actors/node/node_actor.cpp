@@ -26,7 +26,7 @@ void watch(self_ptr self, const caf::actor& child, actor_kind kind, std::string 
 caf::actor spawn_behaviour(self_ptr self, const behaviour_spec& spec) {
   auto& st = self->state;
   behaviour_context ctx{caf::actor_cast<node_handle>(self), st.setup.config, st.setup.stats,
-                        st.directory, st.setup.remote};
+                        st.directory, st.setup.remote, st.setup.store};
   auto make = spec.make;
   auto stats = st.setup.stats;
   auto handler = self->spawn([make, ctx, stats](caf::event_based_actor* b) -> caf::behavior {
@@ -516,6 +516,8 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
   st.setup = std::move(setup);
   st.connections = client_index(st.setup.node_id);
   st.directory = st.setup.users ? st.setup.users : std::make_shared<user_directory>();
+  if (!st.setup.store && st.setup.config->store == "memory")
+    st.setup.store = std::make_shared<message_store>(store_limits_of(*st.setup.config));
   // Linked: it goes down with the node, and the node cannot run without it.
   st.deadlines = self->spawn<caf::linked>(deadline_wheel, std::chrono::milliseconds(250));
   st.registry = spawn_behaviours(self);
@@ -555,8 +557,20 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
         if (!first_here && existing->second.sinks->size() >= st.setup.config->max_connections_per_user)
           return caf::actor{};
         auto& user = user_for_login(self, app_id, user_id);
-        // Deliverable from now on, before the login is answered (see user_sinks.hpp).
-        user.sinks->add(sink);
+        // Deliverable from now on, before the login is answered (see user_sinks.hpp). What
+        // was kept for the user while offline goes first, in one step with the add: nothing
+        // sent meanwhile passes it (message_store.hpp).
+        if (st.setup.store && !st.setup.remote)
+          st.setup.store->hand_over(scoped_key(app_id, user_id), [&](std::vector<stored_ptr> kept) {
+            for (const auto& m : kept) sink->send(m->frame);
+            st.setup.stats->pushes_delivered_total.fetch_add(kept.size(), std::memory_order_relaxed);
+            if (!kept.empty())
+              log::node()->info("offline app={} user={} delivered {} kept messages", app_id,
+                                log::safe(user_id), kept.size());
+            user.sinks->add(sink);
+          });
+        else
+          user.sinks->add(sink);
         if (auto w = st.watched.find(conn.address()); w != st.watched.end())
           if (auto* e = st.connections.find(w->second.second))
             st.connections.logged_in(*e, app_id, user_id);

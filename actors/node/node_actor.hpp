@@ -34,6 +34,7 @@
 #include "actors/node/client_index.hpp"
 #include "actors/node/node_interface.hpp"
 #include "actors/node/user_directory.hpp"
+#include "actors/store/message_store.hpp"
 #include "actors/registry/behaviour_registry.hpp"
 #include "actors/routing/remote.hpp"
 #include "actors/stats/node_stats.hpp"
@@ -54,6 +55,8 @@ struct node_setup {
   // Who is online here and their sockets; made by the node when not given (the cluster's
   // inbound side reads the same one).
   user_directory_ptr users;
+  // Stored messages; made by the node from the config when not given (null with store off).
+  message_store_ptr store;
 };
 
 struct node_state {

@@ -19,6 +19,7 @@ int64_t unix_millis() {
 frame_ptr encode_message_push(const chat_message& m) {
   json data = {{"target", m.target}, {"type", m.type}, {"msg", m.msg},
                {"from", m.from},     {"msgID", m.msg_id}, {"time", m.time_ms}};
+  if (!m.id.empty()) data["id"] = m.id;
   return std::make_shared<const std::string>(encode_push(m.msg_id, "msg", data));
 }
 

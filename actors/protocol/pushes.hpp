@@ -16,9 +16,11 @@ struct chat_message {
   std::string from;     // the sender's user id
   std::string msg_id;
   int64_t time_ms = 0;  // server time, unix milliseconds
+  std::string id;       // the server id in its conversation (actors/store); empty: not stored
 };
 
-// {"seq": msgID, "cmd": "msg", "response": {code 200, "Ok", data {target,type,msg,from,msgID,time}}}
+// {"seq": msgID, "cmd": "msg", "response": {code 200, "Ok", data {target,type,msg,from,msgID,time,id}}}
+// (id only when the message was stored)
 frame_ptr encode_message_push(const chat_message& m);
 
 // `cmd` is "enter" or "exit"; data {target:"", type:"text", msg:"", from:user, appID, userID}.

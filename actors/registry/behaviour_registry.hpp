@@ -28,6 +28,7 @@ namespace parley {
 struct node_config;
 struct node_stats;
 class user_directory;
+class message_store;
 
 // What a behaviour actor is given at spawn.
 struct behaviour_context {
@@ -39,6 +40,9 @@ struct behaviour_context {
   // The other nodes of a cluster; invalid for a node alone (actors/routing/remote.hpp).
   // Behaviours reach it through actors/routing/route.hpp, never directly.
   remote_actor remote;
+  // What was said and what waits for offline users (actors/store/message_store.hpp); null
+  // with `store: off`.
+  std::shared_ptr<message_store> store;
 };
 
 using behaviour_factory = std::function<caf::behavior(caf::event_based_actor*, behaviour_context)>;

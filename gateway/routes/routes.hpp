@@ -9,6 +9,7 @@ namespace parley {
 
 void add_user_routes(http_router& router, gateway_context& ctx);    // /user/*
 void add_group_routes(http_router& router, gateway_context& ctx);   // /group/*
+void add_history_routes(http_router& router, gateway_context& ctx); // /history
 void add_system_routes(http_router& router, gateway_context& ctx);  // /system/state, /metrics
 void add_static_files(http_router& router, gateway_context& ctx);   // the web UI
 

@@ -68,11 +68,14 @@ TEST_F(Correctness, UnknownAndAnonymousCommandsInABurstKeepTheirOrder) {
 
 // --- 2. de-duplication ------------------------------------------------------------------
 
-TEST_F(Correctness, RetryAfterDeliveredFalseIsDelivered) {
-  auto alice = user(101, "alice");
+// Without a store (with one, the first attempt is kept for bob: Storage.ARetryOfAKept…).
+TEST(CorrectnessStoreOff, RetryAfterDeliveredFalseIsDelivered) {
+  NodeFixtureAccess f;
+  f.start_with([](node_config& c) { c.store = "off"; });
+  auto alice = f.login(101, "alice");
   auto first = alice->request("sendMessage", {{"userID", "bob"}, {"msg", "hi"}, {"msgID", "m1"}});
   EXPECT_EQ(first["response"]["data"]["delivered"], false);
-  auto bob = user(101, "bob");
+  auto bob = f.login(101, "bob");
   auto retry = alice->request("sendMessage", {{"userID", "bob"}, {"msg", "hi"}, {"msgID", "m1"}});
   EXPECT_EQ(retry["response"]["data"]["delivered"], true);
   EXPECT_FALSE(retry["response"]["data"].contains("duplicate"));

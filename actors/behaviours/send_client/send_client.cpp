@@ -18,7 +18,7 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
     if (!protocol::read_string(*c.data, "clientID", client, true, reason))
       return reply_error(result_code::illegal_parameter, reason);
     auto p = outgoing->prepare(c, client);
-    if (!p.frame) return p.answer;
+    if (!p.ok) return p.answer;
     outgoing->sending(p);
     client_op op;
     op.what = client_op::kind::send;

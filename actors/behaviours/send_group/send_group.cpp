@@ -17,8 +17,12 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
       return reply_error(result_code::illegal_parameter, reason);
     if (!valid_group_name(group))
       return reply_error(result_code::illegal_parameter, "group must be 1 to 64 bytes");
-    auto p = outgoing->prepare(c, group);
-    if (!p.frame) return p.answer;
+    auto p = outgoing->prepare(c, group, false);
+    if (!p.ok) return p.answer;
+    // Stored before it goes out (its id is in the push); taken back if the sender turns out
+    // not to be a member.
+    auto conv = conversation::group(c.login->app_id, group);
+    outgoing_messages::store(p, ctx.store.get(), conv);
     bool check_member = c.origin == command_origin::websocket;
     outgoing->sending(p);
     auto rp = self->make_response_promise<command_result>();
@@ -27,15 +31,18 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
         .then(
             [=](const group_send_result& r) mutable {
               if (r.code != result_code::ok) {
+                if (p.stored) ctx.store->erase(conv, p.stored->id);
                 outgoing->rejected(p);
                 rp.deliver(reply_error(r.code, "not a member of group " + group));
                 return;
               }
               nlohmann::json data{{"msgID", p.msg_id}, {"recipients", r.recipients}};
+              outgoing_messages::add_id(p, data);
               outgoing->accepted(p, data);
               rp.deliver(reply_ok(std::move(data)));
             },
             [=](caf::error&) mutable {
+              if (p.stored) ctx.store->erase(conv, p.stored->id);
               outgoing->rejected(p);
               rp.deliver(reply_error(result_code::server_error));
             });

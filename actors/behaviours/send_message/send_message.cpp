@@ -1,8 +1,13 @@
-// sendMessage: {userID, type, msg, msgID} -> {msgID, delivered}. Pushes `msg` to every
-// connection of that user in the sender's appID. `delivered` is false when the user has no
-// connection on this node (no offline store yet: the message is dropped and the sender told
-// so). Delivery goes through routing::to_user: this node's sockets directly, other nodes of a
-// cluster through the remote; 1009 when a node holding the user could not be asked.
+// sendMessage: {userID, type, msg, msgID} -> {msgID, delivered, id, time, offline?}. Pushes
+// `msg` to every connection of that user in the sender's appID. Delivery goes through
+// routing::to_user: this node's sockets directly, other nodes of a cluster through the remote;
+// 1009 when a node holding the user could not be asked.
+//
+// With a store (store: memory, the default) the message is stored in the pair's conversation
+// first: `id` and `time` are its server id and time, in the push too. On a node alone, a
+// message that reaches no socket is kept for the user and delivered at their next login
+// (`offline: true`; actors/store/message_store.hpp); a cluster does not keep it yet
+// (docs/storage.md), and `delivered: false` then means it was dropped.
 #include "actors/behaviours/behaviour_helpers.hpp"
 #include "actors/behaviours/builtin.hpp"
 #include "actors/behaviours/outgoing_message.hpp"
@@ -21,9 +26,27 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
       return reply_error(result_code::illegal_parameter, reason);
     if (!valid_user_id(target))
       return reply_error(result_code::illegal_user_id, "userID must be 1 to 19 bytes");
-    auto p = outgoing->prepare(c, target);
-    if (!p.frame) return p.answer;
+    auto p = outgoing->prepare(c, target, false);
+    if (!p.ok) return p.answer;
     user_key key{c.login->app_id, target};
+    outgoing_messages::store(p, ctx.store.get(),
+                             conversation::pair(c.login->app_id, sender_of(c), target));
+    if (ctx.store && !routing::has_elsewhere(ctx)) {
+      // Reaches a socket of the user or is kept for them, in one step.
+      routing::delivery here;
+      auto outcome = ctx.store->deliver_or_keep(scoped_key(key.app_id, key.user_id), p.stored, [&] {
+        here = routing::to_user_here(ctx, key, p.frame);
+        return here.sockets;
+      });
+      nlohmann::json data{{"msgID", p.msg_id}, {"delivered", here.sockets > 0}};
+      outgoing_messages::add_id(p, data);
+      if (outcome == message_store::outcome::kept) data["offline"] = true;
+      if (outcome == message_store::outcome::not_kept)
+        outgoing->rejected(p);  // neither delivered nor kept: a retry is a new attempt
+      else
+        outgoing->accepted(p, data);
+      return reply_ok(std::move(data));
+    }
     auto here = routing::to_user_here(ctx, key, p.frame);
     auto answer = [outgoing](const outgoing_messages::prepared& p, routing::delivery d) {
       if (d.sockets == 0 && d.incomplete) {
@@ -33,6 +56,7 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
                            "the recipient's node is unreachable; retry");
       }
       nlohmann::json data{{"msgID", p.msg_id}, {"delivered", d.sockets > 0}};
+      outgoing_messages::add_id(p, data);
       if (d.sockets > 0)
         outgoing->accepted(p, data);
       else

@@ -1,0 +1,172 @@
+// Message storage on one node (store: memory, the default): server ids in pushes and answers,
+// offline delivery at login, history pages, and store: off. Real node, real WebSocket and
+// HTTP clients.
+#include "tests/integration/node_fixture.hpp"
+
+namespace parley::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+class Storage : public NodeFixture {
+ protected:
+  void SetUp() override { start(); }
+};
+
+// The `msg` pushes the client has received, in order, until `n` or a quiet second.
+std::vector<json> messages(ws_client& c, size_t n) {
+  std::vector<json> out;
+  while (out.size() < n) {
+    auto m = c.next_push("msg", 2000ms);
+    if (!m) break;
+    out.push_back((*m)["response"]["data"]);
+  }
+  return out;
+}
+
+TEST_F(Storage, AnOfflineUserGetsAThousandMessagesAtLoginCompleteInOrderOnceAndBeforeNewOnes) {
+  auto alice = user(101, "alice");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 1000; ++i) {
+    auto r = alice->request("sendMessage", {{"userID", "bob"}, {"msg", "m" + std::to_string(i)},
+                                            {"msgID", "o" + std::to_string(i)}});
+    ASSERT_EQ(code_of(r), 200) << r.dump();
+    const auto& d = r["response"]["data"];
+    ASSERT_EQ(d["delivered"], false);
+    ASSERT_EQ(d["offline"], true);
+    ASSERT_TRUE(d["id"].is_string());
+    ids.push_back(d["id"]);
+  }
+  auto bob = user(101, "bob");
+  // A new message right after the login: it comes after the kept ones.
+  alice->request("sendMessage", {{"userID", "bob"}, {"msg", "new"}, {"msgID", "n1"}});
+  auto got = messages(*bob, 1001);
+  ASSERT_EQ(got.size(), 1001u);
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_EQ(got[i]["msg"], "m" + std::to_string(i));
+    ASSERT_EQ(got[i]["id"], ids[i]);
+    ASSERT_EQ(got[i]["from"], "alice");
+  }
+  EXPECT_EQ(got[1000]["msg"], "new");
+  EXPECT_TRUE(no_push_before_marker(*bob, "bob", "msg"));  // nothing twice
+  // Exactly once: the next login of bob gets none of them again.
+  bob.reset();
+  ASSERT_TRUE(eventually([&] { return stats().live(actor_kind::user) == 1; }));
+  auto again = user(101, "bob");
+  EXPECT_TRUE(no_push_before_marker(*again, "bob", "msg"));
+}
+
+TEST_F(Storage, ARetryOfAKeptMessageIsADuplicateNotASecondCopy) {
+  auto alice = user(101, "alice");
+  auto first = alice->request("sendMessage", {{"userID", "bob"}, {"msg", "hi"}, {"msgID", "k1"}});
+  EXPECT_EQ(first["response"]["data"]["offline"], true);
+  auto retry = alice->request("sendMessage", {{"userID", "bob"}, {"msg", "hi"}, {"msgID", "k1"}});
+  EXPECT_EQ(retry["response"]["data"]["duplicate"], true);
+  EXPECT_EQ(retry["response"]["data"]["id"], first["response"]["data"]["id"]);
+  auto bob = user(101, "bob");
+  auto got = messages(*bob, 1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0]["msgID"], "k1");
+  EXPECT_TRUE(no_push_before_marker(*bob, "bob", "msg"));
+}
+
+TEST_F(Storage, PushesAndAnswersCarryTheServerIdOfEveryKindOfConversation) {
+  auto alice = user(101, "alice");
+  auto bob = user(101, "bob");
+  auto r = alice->request("sendMessage", {{"userID", "bob"}, {"msg", "p"}});
+  auto push = bob->next_push("msg");
+  ASSERT_TRUE(push);
+  EXPECT_EQ((*push)["response"]["data"]["id"], r["response"]["data"]["id"]);
+  EXPECT_EQ((*push)["response"]["data"]["time"], r["response"]["data"]["time"]);
+  alice->request("join", {{"group", "g"}});
+  auto g = alice->request("sendGroup", {{"group", "g"}, {"msg", "in g"}});
+  auto gp = alice->next_push("msg");
+  ASSERT_TRUE(gp);
+  EXPECT_TRUE(g["response"]["data"]["id"].is_string());
+  EXPECT_EQ((*gp)["response"]["data"]["id"], g["response"]["data"]["id"]);
+  auto a = alice->request("sendAll", {{"msg", "everyone"}});
+  auto ap = bob->next_push("msg");
+  ASSERT_TRUE(ap);
+  EXPECT_EQ((*ap)["response"]["data"]["id"], a["response"]["data"]["id"]);
+}
+
+TEST_F(Storage, HistoryPagesCoverAPairExactlyOnceNewestFirstFromBothSides) {
+  auto alice = user(101, "alice");
+  auto bob = user(101, "bob");
+  for (int i = 0; i < 130; ++i) {
+    auto& from = i % 2 ? bob : alice;
+    from->request("sendMessage", {{"userID", i % 2 ? "alice" : "bob"}, {"msg", std::to_string(i)}});
+  }
+  alice->request("sendMessage", {{"userID", "carol"}, {"msg", "another conversation"}});
+  for (auto* reader : {alice.get(), bob.get()}) {
+    std::vector<std::string> seen;
+    json page_data = {{"with", reader == alice.get() ? "bob" : "alice"}, {"limit", 40}};
+    for (int pages = 0; pages < 10; ++pages) {
+      auto r = reader->request("history", page_data);
+      ASSERT_EQ(code_of(r), 200) << r.dump();
+      for (auto& m : r["response"]["data"]["messages"]) seen.push_back(m["msg"]);
+      if (!r["response"]["data"]["more"].get<bool>()) break;
+      page_data["before"] = r["response"]["data"]["nextBefore"];
+    }
+    ASSERT_EQ(seen.size(), 130u);
+    for (int i = 0; i < 130; ++i) EXPECT_EQ(seen[i], std::to_string(129 - i));
+  }
+}
+
+TEST_F(Storage, GroupHistoryIsForMembersAndBadRequestsSayWhy) {
+  auto alice = user(101, "alice");
+  auto carol = user(101, "carol");
+  alice->request("join", {{"group", "team"}});
+  alice->request("sendGroup", {{"group", "team"}, {"msg", "secret plan"}});
+  auto member = alice->request("history", {{"group", "team"}});
+  ASSERT_EQ(code_of(member), 200);
+  ASSERT_EQ(member["response"]["data"]["messages"].size(), 1u);
+  EXPECT_EQ(member["response"]["data"]["messages"][0]["msg"], "secret plan");
+  EXPECT_EQ(code_of(carol->request("history", {{"group", "team"}})), 1003);
+  // A non-member's send is refused and not in the history either.
+  EXPECT_EQ(code_of(carol->request("sendGroup", {{"group", "team"}, {"msg", "intruder"}})), 1003);
+  EXPECT_EQ(alice->request("history", {{"group", "team"}})["response"]["data"]["messages"].size(), 1u);
+  EXPECT_EQ(code_of(alice->request("history", json::object())), 1001);
+  EXPECT_EQ(code_of(alice->request("history", {{"with", "bob"}, {"group", "team"}})), 1001);
+  EXPECT_EQ(code_of(alice->request("history", {{"with", "bob"}, {"limit", 101}})), 1001);
+  EXPECT_EQ(code_of(alice->request("history", {{"with", "bob"}, {"before", "yesterday"}})), 1001);
+  auto anonymous = connect();
+  EXPECT_EQ(code_of(anonymous->request("history", {{"with", "bob"}})), 1000);
+}
+
+TEST_F(Storage, HttpHistoryReadsAPairOrAnyGroupForTheBackend) {
+  auto alice = user(101, "alice");
+  alice->request("sendMessage", {{"userID", "bob"}, {"msg", "one"}});
+  alice->request("sendMessage", {{"userID", "bob"}, {"msg", "two"}});
+  alice->request("join", {{"group", "g"}});
+  alice->request("sendGroup", {{"group", "g"}, {"msg", "in g"}});
+  auto pair = http_call(port(), "GET", "/history?appID=101&userID=bob&with=alice&limit=1").json_body();
+  ASSERT_EQ(pair["code"], 200) << pair.dump();
+  ASSERT_EQ(pair["data"]["messages"].size(), 1u);
+  EXPECT_EQ(pair["data"]["messages"][0]["msg"], "two");
+  EXPECT_EQ(pair["data"]["more"], true);
+  auto older = http_call(port(), "GET", "/history?appID=101&userID=bob&with=alice&before=" +
+                                            pair["data"]["nextBefore"].get<std::string>()).json_body();
+  ASSERT_EQ(older["data"]["messages"].size(), 1u);
+  EXPECT_EQ(older["data"]["messages"][0]["msg"], "one");
+  auto group = http_call(port(), "GET", "/history?appID=101&userID=backend&group=g").json_body();
+  ASSERT_EQ(group["data"]["messages"].size(), 1u);
+  EXPECT_EQ(http_call(port(), "GET", "/history?appID=101&with=alice").status, 400u);
+}
+
+TEST(StorageOff, NoIdsNoHistoryAndAnOfflineUserMissesTheMessage) {
+  NodeFixtureAccess f;
+  f.start_with([](node_config& c) { c.store = "off"; });
+  auto alice = f.login(101, "alice");
+  auto r = alice->request("sendMessage", {{"userID", "bob"}, {"msg", "lost"}, {"msgID", "x1"}});
+  EXPECT_EQ(r["response"]["data"]["delivered"], false);
+  EXPECT_FALSE(r["response"]["data"].contains("id"));
+  EXPECT_FALSE(r["response"]["data"].contains("offline"));
+  EXPECT_EQ(code_of(alice->request("history", {{"with", "bob"}})), 1005);
+  auto bob = f.login(101, "bob");
+  EXPECT_TRUE(no_push_before_marker(*bob, "bob", "msg"));
+  f.stop();
+}
+
+}  // namespace
+}  // namespace parley::test
