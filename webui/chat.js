@@ -111,6 +111,8 @@ function show(key) {
   c.items.forEach(appendItem);
   renderConversations();
   $('text').focus();
+  // data-history names the conversation whose stored messages are merged in (tests wait on it).
+  $('timeline').dataset.history = c.loaded ? key : '';
   if (!c.loaded && key !== 'room') loadHistory(key, c).catch(() => {});
 }
 
@@ -120,13 +122,14 @@ async function loadHistory(key, c) {
   c.loaded = true;
   const data = await client.request('history', key.startsWith('g:') ? { group: key.slice(2) } : { with: key.slice(2) });
   const older = data.messages.filter((m) => !c.ids.has(m.id)).reverse().map((m) => ({ kind: 'msg', ...m }));
-  if (!older.length) return;
   older.forEach((m) => c.ids.add(m.id));
   c.items = [...older, ...c.items];
-  if (active === key) {
+  if (active !== key) return;
+  if (older.length) {
     $('timeline').replaceChildren();
     c.items.forEach(appendItem);
   }
+  $('timeline').dataset.history = key;
 }
 
 async function refreshOnline() {

@@ -97,6 +97,34 @@ test('an image message shows its picture; text stays text on a phone-width scree
   await phone.screenshot({ path: path.join(artifacts, 'chat-phone.png') });
 }));
 
+test('history and offline delivery: a second device sees the past, an offline user gets it at login, once', () => scenario('history', pages, async () => {
+  const [alice] = open;
+  // bob's second device: opening the conversation with alice loads what was said before.
+  const bob2 = await chat('bob', 101);
+  await bob2.click('#online-list li[data-user="alice"]');
+  await messageFrom(bob2, 'alice', 'just for bob').waitFor();
+  await bob2.waitForSelector('#timeline[data-history="u:alice"]');
+  assert.equal(await messageFrom(bob2, 'alice', 'just for bob').count(), 1);
+  // erin is online, alice opens their conversation, erin leaves; alice writes anyway.
+  const erin = await chat('erin', 101);
+  await alice.waitForSelector('#online-list li[data-user="erin"]');
+  await alice.click('#online-list li[data-user="erin"]');
+  open.splice(open.indexOf(erin), 1);
+  await erin.context().close();
+  await alice.waitForSelector('#online-list li[data-user="erin"]', { state: 'detached' });
+  await send(alice, 'while you were away');
+  await alice.waitForSelector('#timeline .notice:has-text("they get it when they log in")');
+  // erin comes back: the kept message arrives with an unread badge, and opening the
+  // conversation (which also loads its history) shows it once.
+  const back = await chat('erin', 101);
+  await back.locator('#conversations li[data-conv="u:alice"] .unread', { hasText: '1' }).waitFor();
+  await back.click('#conversations li[data-conv="u:alice"]');
+  await messageFrom(back, 'alice', 'while you were away').waitFor();
+  await back.waitForSelector('#timeline[data-history="u:alice"]');  // the history is merged in
+  assert.equal(await messageFrom(back, 'alice', 'while you were away').count(), 1);
+  await alice.click('#conversations li[data-conv="room"]');  // where the next test looks
+}));
+
 test('the original gowebsocket page flow still works', () => scenario('legacy', pages, async () => {
   const [alice] = open;
   const legacy = await (await browser.newContext()).newPage();
