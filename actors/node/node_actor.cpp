@@ -549,7 +549,7 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
         sink->attach(conn, conn_id);
       },
       [=](login_atom, uint32_t app_id, const std::string& user_id, const caf::actor& conn,
-          const sink_ptr& sink) -> caf::result<caf::actor> {
+          const sink_ptr& sink, const recovery_ptr& since) -> caf::result<caf::actor> {
         auto& st = self->state;
         auto existing = st.users.find(scoped_key(app_id, user_id));
         bool first_here = existing == st.users.end();
@@ -568,7 +568,7 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
               log::node()->info("offline app={} user={} delivered {} kept messages", app_id,
                                 log::safe(user_id), kept.size());
             user.sinks->add(sink);
-          });
+          }, since.get());
         else
           user.sinks->add(sink);
         if (auto w = st.watched.find(conn.address()); w != st.watched.end())

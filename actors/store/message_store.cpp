@@ -1,6 +1,8 @@
 #include "actors/store/message_store.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <unordered_set>
 
 #include "config/node_config.hpp"
 
@@ -50,6 +52,7 @@ uint32_t message_store::window_of(conversation::kind k) const {
 }
 
 void message_store::drop_front_locked(entry& e) {
+  e.dropped = e.messages.front()->id;
   bytes_ -= e.messages.front()->bytes();
   --messages_;
   e.messages.pop_front();
@@ -178,6 +181,52 @@ std::vector<stored_ptr> message_store::take_locked(const std::string& user) {
   }
   kept_ -= it->second.size();
   offline_.erase(it);
+  return out;
+}
+
+std::vector<stored_ptr> message_store::recover_locked(std::vector<stored_ptr> kept,
+                                                      recovery& since) {
+  std::vector<stored_ptr> recovered;  // from history, after each `since` id
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    for (auto& r : since.since) {
+      auto it = conversations_.find(r.conv.key());
+      if (it == conversations_.end()) {
+        // Nothing stored: complete only if nothing was ever held and dropped either (the
+        // entry goes with its last message), which the store cannot tell: say so only for a
+        // client that had seen nothing.
+        r.recovered = r.after == message_id{};
+        continue;
+      }
+      const auto& e = *it->second;
+      r.recovered = !(r.after < e.dropped);
+      auto from = std::upper_bound(e.messages.begin(), e.messages.end(), r.after,
+                                   [](const message_id& a, const stored_ptr& m) { return a < m->id; });
+      r.delivered = static_cast<uint32_t>(e.messages.end() - from);
+      recovered.insert(recovered.end(), from, e.messages.end());
+    }
+  }
+  std::unordered_set<const stored_message*> sent;
+  for (const auto& m : recovered) sent.insert(m.get());
+  // What was kept goes first, less what the history brings and what the client has: kept
+  // messages of a recovered conversation that are still here are older than its history
+  // (they were dropped from it), so the order per conversation holds.
+  std::vector<stored_ptr> out;
+  out.reserve(kept.size() + recovered.size());
+  for (auto& m : kept) {
+    if (sent.count(m.get())) continue;
+    bool seen = false;
+    for (auto& r : since.since)
+      if (r.conv.what == conversation::kind::pair &&
+          r.conv == conversation::pair(r.conv.app_id, m->message.from, m->message.target)) {
+        seen = !(r.after < m->id);
+        if (!seen) ++r.delivered;
+        break;
+      }
+    if (!seen) out.push_back(std::move(m));
+  }
+  out.insert(out.end(), std::make_move_iterator(recovered.begin()),
+             std::make_move_iterator(recovered.end()));
   return out;
 }
 

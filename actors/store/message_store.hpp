@@ -29,6 +29,7 @@
 #include "actors/messages.hpp"
 #include "actors/protocol/pushes.hpp"
 #include "actors/store/conversation.hpp"
+#include "actors/store/recovery.hpp"
 
 namespace parley {
 
@@ -87,11 +88,16 @@ class message_store {
     return keep_locked(user, m) ? outcome::kept : outcome::not_kept;
   }
   // Takes what was kept for `user`, oldest first and not expired, and passes it to
-  // `attach(messages)`, which queues them on the new socket and makes it deliverable.
+  // `attach(messages)`, which queues them on the new socket and makes it deliverable. With
+  // `since` (a client recovering), the messages after each of its ids come too, from
+  // history, each once (a kept one is not repeated), in id order per conversation; its
+  // entries' `recovered` and `delivered` are set.
   template <class Attach>
-  void hand_over(const std::string& user, Attach&& attach) {
+  void hand_over(const std::string& user, Attach&& attach, recovery* since = nullptr) {
     std::lock_guard<std::mutex> guard(offline_mutex_);
-    attach(take_locked(user));
+    auto kept = take_locked(user);
+    if (since && !since->since.empty()) kept = recover_locked(std::move(kept), *since);
+    attach(std::move(kept));
   }
 
   struct figures {
@@ -104,8 +110,10 @@ class message_store {
   struct entry {
     conversation conv;
     message_id last;
+    message_id dropped;               // the newest message that has gone (window, age, bytes)
     std::deque<stored_ptr> messages;  // oldest first
   };
+  std::vector<stored_ptr> recover_locked(std::vector<stored_ptr> kept, recovery& since);
   uint32_t window_of(conversation::kind k) const;
   void trim_locked(entry& e, uint64_t now_ms);
   void drop_front_locked(entry& e);

@@ -170,3 +170,66 @@ TEST(StorageOff, NoIdsNoHistoryAndAnOfflineUserMissesTheMessage) {
 
 }  // namespace
 }  // namespace parley::test
+
+namespace parley::test {
+namespace {
+
+// The client's side of recovery: logs in with `since` and returns the login answer.
+json login_since(ws_client& c, const std::string& user, const json& since) {
+  return c.request("login", {{"appID", 101}, {"userID", user}, {"since", since}});
+}
+
+TEST_F(Storage, SinceRecoversAfterADroppedConnectionWithoutGapOrDuplicate) {
+  auto alice = user(101, "alice");
+  auto bob = user(101, "bob");
+  for (int i = 0; i < 500; ++i)
+    alice->request("sendMessage", {{"userID", "bob"}, {"msg", std::to_string(i)}});
+  // bob reads 300 and loses the connection: what was still in flight is gone for him.
+  auto first = messages(*bob, 300);
+  ASSERT_EQ(first.size(), 300u);
+  std::string last = first.back()["id"];
+  bob.reset();
+  ASSERT_TRUE(eventually([&] { return stats().live(actor_kind::user) == 1; }));
+  for (int i = 500; i < 1000; ++i)
+    alice->request("sendMessage", {{"userID", "bob"}, {"msg", std::to_string(i)}});
+  auto again = connect();
+  auto r = login_since(*again, "bob", {{"u:alice", last}});
+  ASSERT_EQ(code_of(r), 200) << r.dump();
+  EXPECT_EQ(r["response"]["data"]["recovery"]["u:alice"]["recovered"], true);
+  EXPECT_EQ(r["response"]["data"]["recovery"]["u:alice"]["delivered"], 700);
+  auto rest = messages(*again, 700);
+  ASSERT_EQ(rest.size(), 700u);
+  for (int i = 0; i < 700; ++i) ASSERT_EQ(rest[i]["msg"], std::to_string(300 + i)) << i;
+  EXPECT_TRUE(no_push_before_marker(*again, "bob", "msg"));
+}
+
+TEST_F(Storage, SinceSaysWhenTheWindowNoLongerCoversTheGap) {
+  node_.reset();
+  start([](node_config& c) { c.history_private_window = 10; });
+  auto alice = user(101, "alice");
+  auto bob = user(101, "bob");
+  alice->request("sendMessage", {{"userID", "bob"}, {"msg", "seen"}});
+  auto seen = messages(*bob, 1);
+  ASSERT_EQ(seen.size(), 1u);
+  bob.reset();
+  ASSERT_TRUE(eventually([&] { return stats().live(actor_kind::user) == 1; }));
+  auto other = connect();  // bob on another device, so nothing is kept: only history
+  other->login(101, "bob");
+  for (int i = 0; i < 20; ++i) alice->request("sendMessage", {{"userID", "bob"}, {"msg", std::to_string(i)}});
+  auto again = connect();
+  auto r = login_since(*again, "bob", {{"u:alice", seen[0]["id"]}, {"room", "0-0"}});
+  ASSERT_EQ(code_of(r), 200) << r.dump();
+  EXPECT_EQ(r["response"]["data"]["recovery"]["u:alice"]["recovered"], false);  // 10 of 20 left
+  EXPECT_EQ(r["response"]["data"]["recovery"]["u:alice"]["delivered"], 10);
+  EXPECT_EQ(r["response"]["data"]["recovery"]["room"]["recovered"], true);
+  auto got = messages(*again, 10);
+  ASSERT_EQ(got.size(), 10u);
+  EXPECT_EQ(got.front()["msg"], "10");
+  for (const char* bad : {R"({"g:team":"1-0"})", R"({"u:alice":"nope"})", R"("u:alice")", R"({"x":"1-0"})"}) {
+    auto c = connect();
+    EXPECT_EQ(code_of(login_since(*c, "bob", json::parse(bad))), 1001) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace parley::test

@@ -1,17 +1,62 @@
-// login: {appID, userID, serviceToken} -> {clientID}. Checks in the original's order:
-// unreadable data 1001, bad user id 1002, appID not served 1003, already logged in 1009;
-// then, with auth on, the token (1003). On success the node attaches the connection to the
-// user actor and pushes `enter` to the app's other users.
+// login: {appID, userID, serviceToken, since?} -> {clientID, appID, userID, recovery?}. Checks
+// in the original's order: unreadable data 1001, bad user id 1002, appID not served 1003,
+// already logged in 1009; then, with auth on, the token (1003). On success the node attaches
+// the connection to the user actor and pushes `enter` to the app's other users.
+//
+// `since` ({"u:<userID>" | "room": "<id>"}, at most max_since entries): the newest message the
+// client has of each conversation. Before anything newer, the connection gets what followed
+// each id (and what was kept for the user), each once; `recovery` answers per conversation
+// {recovered, delivered}: recovered false means the store no longer held everything after
+// that id (a gap: read `history`). Groups recover through `history` after the join.
 #include <ctime>
 
 #include "actors/auth/token.hpp"
 #include "actors/behaviours/behaviour_helpers.hpp"
 #include "actors/behaviours/builtin.hpp"
+#include "actors/store/recovery.hpp"
 #include "config/logging.hpp"
 #include "config/node_config.hpp"
 
 namespace parley::behaviours {
 namespace {
+
+constexpr size_t max_since = 100;
+
+// Reads `since`; false with `reason` when it is not an object of names to ids.
+bool read_since(const nlohmann::json& data, uint32_t app_id, const std::string& user_id,
+                recovery_ptr& out, std::string& reason) {
+  auto it = data.find("since");
+  if (it == data.end() || it->is_null()) return true;
+  if (!it->is_object()) {
+    reason = "since must be an object of conversation names to message ids";
+    return false;
+  }
+  if (it->size() > max_since) {
+    reason = "since holds at most " + std::to_string(max_since) + " conversations";
+    return false;
+  }
+  out = std::make_shared<recovery>();
+  for (const auto& [name, value] : it->items()) {
+    recovery::entry e;
+    e.name = name;
+    if (name == "room") {
+      e.conv = conversation::room(app_id);
+    } else if (name.rfind("u:", 0) == 0 && valid_user_id(name.substr(2))) {
+      e.conv = conversation::pair(app_id, user_id, name.substr(2));
+    } else {
+      reason = "since: '" + name.substr(0, 80) + "' is not u:<userID> or room (groups: history after join)";
+      return false;
+    }
+    auto id = value.is_string() ? message_id::parse(value.get<std::string>()) : std::nullopt;
+    if (!id) {
+      reason = "since: the id of '" + name.substr(0, 80) + "' is not a message id (<ms>-<seq>)";
+      return false;
+    }
+    e.after = *id;
+    out->since.push_back(std::move(e));
+  }
+  return true;
+}
 
 // Empty when the token (or the upgrade's pre-authentication) admits this user.
 std::string token_problem(const behaviour_context& ctx, const command& c, uint32_t app_id,
@@ -37,6 +82,9 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
       return reply_error(result_code::illegal_parameter, reason);
     if (!valid_user_id(user_id))
       return reply_error(result_code::illegal_user_id, "userID must be 1 to 19 bytes");
+    recovery_ptr since;
+    if (!read_since(data, app_id, user_id, since, reason))
+      return reply_error(result_code::illegal_parameter, reason);
     if (!ctx.config->serves_app(app_id))
       return reply_error(result_code::unauthorized, "appID not served");
     if (c.login) return reply_error(result_code::operation_failed, "already logged in");
@@ -46,7 +94,8 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
       return reply_error(result_code::unauthorized, problem);
     }
     auto rp = self->make_response_promise<command_result>();
-    self->request(ctx.node, caf::infinite, login_atom::value, app_id, user_id, c.connection, c.sink)
+    self->request(ctx.node, caf::infinite, login_atom::value, app_id, user_id, c.connection, c.sink,
+                  since)
         .then(
             [=](const caf::actor& user) mutable {
               if (!user) {
@@ -55,8 +104,13 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
                                            " connections on this node already (max_connections_per_user)"));
                 return;
               }
-              auto result = reply_ok({{"clientID", c.conn_id}, {"appID", app_id},
-                                      {"userID", user_id}});
+              nlohmann::json data{{"clientID", c.conn_id}, {"appID", app_id}, {"userID", user_id}};
+              if (since) {
+                auto& rec = data["recovery"] = nlohmann::json::object();
+                for (const auto& e : since->since)
+                  rec[e.name] = {{"recovered", e.recovered}, {"delivered", e.delivered}};
+              }
+              auto result = reply_ok(std::move(data));
               result.login = login_info{app_id, user_id, user};
               rp.deliver(std::move(result));
             },

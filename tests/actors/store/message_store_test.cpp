@@ -197,3 +197,51 @@ TEST(MessageStore, ALoginRacingASenderLosesNothingAndDuplicatesNothing) {
 
 }  // namespace
 }  // namespace parley
+
+namespace parley {
+namespace {
+
+TEST(MessageStore, RecoveryBringsWhatFollowedOnceWithWhatWasKept) {
+  message_store store{store_limits{}};
+  auto ab = conversation::pair(1, "a", "b");
+  auto cb = conversation::pair(1, "c", "b");
+  std::vector<stored_ptr> sent;
+  for (int i = 0; i < 6; ++i) sent.push_back(store.append(ab, text("a", "b", "ab" + std::to_string(i))));
+  // b was online for ab0..ab3 (delivered), then offline: ab4, ab5 and c's message kept.
+  for (int i = 4; i < 6; ++i) store.deliver_or_keep("1/b", sent[i], [] { return 0; });
+  auto from_c = store.append(cb, text("c", "b", "cb0"));
+  store.deliver_or_keep("1/b", from_c, [] { return 0; });
+  recovery r;
+  r.since.push_back({"u:a", ab, sent[1]->id});  // b's device saw ab0, ab1 only
+  std::vector<std::string> got;
+  store.hand_over("1/b", [&](std::vector<stored_ptr> out) {
+    for (auto& m : out) got.push_back(m->message.msg);
+  }, &r);
+  EXPECT_EQ(got, (std::vector<std::string>{"cb0", "ab2", "ab3", "ab4", "ab5"}));
+  EXPECT_TRUE(r.since[0].recovered);
+  EXPECT_EQ(r.since[0].delivered, 4u);
+}
+
+TEST(MessageStore, RecoveryPastTheWindowSaysSoAndStillBringsWhatWasKept) {
+  store_limits limits;
+  limits.private_window = 3;
+  message_store store{limits};
+  auto ab = conversation::pair(1, "a", "b");
+  std::vector<stored_ptr> sent;
+  for (int i = 0; i < 8; ++i) {
+    sent.push_back(store.append(ab, text("a", "b", std::to_string(i))));
+    if (i >= 2) store.deliver_or_keep("1/b", sent.back(), [] { return 0; });
+  }
+  recovery r;
+  r.since.push_back({"u:a", ab, sent[0]->id});
+  std::vector<std::string> got;
+  store.hand_over("1/b", [&](std::vector<stored_ptr> out) {
+    for (auto& m : out) got.push_back(m->message.msg);
+  }, &r);
+  // 1 is gone from both; 2..4 were kept though history dropped them; 5..7 from history.
+  EXPECT_EQ(got, (std::vector<std::string>{"2", "3", "4", "5", "6", "7"}));
+  EXPECT_FALSE(r.since[0].recovered);
+}
+
+}  // namespace
+}  // namespace parley
