@@ -19,6 +19,8 @@ behaviour_spec send_all();   // the room: every user of the appID (also HTTP /us
 behaviour_spec send_client();  // one connection by its clientID (backends only)
 behaviour_spec users();
 behaviour_spec history();     // a page of a conversation (actors/store)
+behaviour_spec ack();         // read state: read up to an id
+behaviour_spec unread();      // read state: unread counts per conversation
 behaviour_spec whoami();      // the connection's clientID, before login too
 behaviour_spec echo_bot();   // the worked example of docs/extending.md
 

@@ -41,6 +41,26 @@ struct conversation {
     return "r:" + app;
   }
 
+  // What `viewer` calls it in the protocol: "u:<the other user>", "g:<name>" or "room".
+  std::string name_for(const std::string& viewer) const {
+    switch (what) {
+      case kind::pair: return "u:" + (a == viewer ? b : a);
+      case kind::group: return "g:" + a;
+      case kind::room: break;
+    }
+    return "room";
+  }
+
+  // The conversation `viewer` names so ("u:<userID>", "g:<group>", "room"); nullopt for any
+  // other text. Ids are checked by the caller (user ids 1-19 bytes, group names 1-64).
+  static std::optional<conversation> named(uint32_t app_id, const std::string& viewer,
+                                           const std::string& name) {
+    if (name == "room") return room(app_id);
+    if (name.size() > 2 && name.compare(0, 2, "u:") == 0) return pair(app_id, viewer, name.substr(2));
+    if (name.size() > 2 && name.compare(0, 2, "g:") == 0) return group(app_id, name.substr(2));
+    return std::nullopt;
+  }
+
   bool operator==(const conversation& o) const {
     return std::tie(what, app_id, a, b) == std::tie(o.what, o.app_id, o.a, o.b);
   }

@@ -9,6 +9,8 @@
 namespace parley {
 namespace {
 
+std::string scoped(uint32_t app_id, const std::string& id) { return std::to_string(app_id) + "/" + id; }
+
 uint64_t now_ms() {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                    message_store::clock::now().time_since_epoch())
@@ -71,7 +73,13 @@ stored_ptr message_store::append(const conversation& conv, protocol::chat_messag
   std::lock_guard<std::mutex> guard(mutex_);
   auto key = conv.key();
   auto& slot = conversations_[key];
-  if (!slot) slot = std::make_shared<entry>(entry{conv, {}, {}});
+  if (!slot) {
+    slot = std::make_shared<entry>(entry{conv, {}, {}, {}, {}});
+    if (conv.what == conversation::kind::pair) {
+      pairs_of_[scoped(conv.app_id, conv.a)].insert(key);
+      pairs_of_[scoped(conv.app_id, conv.b)].insert(key);
+    }
+  }
   auto& e = *slot;
   message_id id;
   id.ms = std::max(now, e.last.ms);  // a clock that steps back does not reorder
@@ -99,7 +107,10 @@ stored_ptr message_store::append(const conversation& conv, protocol::chat_messag
     if (!owner->messages.empty() && owner->messages.front()->id == oldest) {
       drop_front_locked(*owner);
       ++evicted_;
-      if (owner->messages.empty() && owner.get() != slot.get()) conversations_.erase(owner->conv.key());
+      if (owner->messages.empty() && owner.get() != slot.get()) {
+        forget_locked(*owner);
+        conversations_.erase(owner->conv.key());
+      }
     }
   }
   if (order_.size() > 2 * messages_ + 1024) {
@@ -227,6 +238,90 @@ std::vector<stored_ptr> message_store::recover_locked(std::vector<stored_ptr> ke
   }
   out.insert(out.end(), std::make_move_iterator(recovered.begin()),
              std::make_move_iterator(recovered.end()));
+  return out;
+}
+
+void message_store::forget_locked(const entry& e) {
+  if (e.conv.what != conversation::kind::pair) return;
+  auto key = e.conv.key();
+  for (const auto* user : {&e.conv.a, &e.conv.b}) {
+    auto it = pairs_of_.find(scoped(e.conv.app_id, *user));
+    if (it == pairs_of_.end()) continue;
+    it->second.erase(key);
+    if (it->second.empty()) pairs_of_.erase(it);
+  }
+}
+
+std::optional<message_id> message_store::ack(const conversation& conv, const std::string& user_id,
+                                             const message_id& up_to) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  auto it = conversations_.find(conv.key());
+  if (it == conversations_.end()) return std::nullopt;
+  auto& e = *it->second;
+  auto& pos = e.read[user_id];
+  auto capped = e.last < up_to ? e.last : up_to;  // never past what was said
+  if (pos < capped) pos = capped;
+  return pos;
+}
+
+uint32_t message_store::count_unread_locked(const entry& e, const std::string& user_id,
+                                            message_id& newest) const {
+  message_id pos;
+  if (auto r = e.read.find(user_id); r != e.read.end()) pos = r->second;
+  auto from = std::upper_bound(e.messages.begin(), e.messages.end(), pos,
+                               [](const message_id& a, const stored_ptr& m) { return a < m->id; });
+  uint32_t n = 0;
+  for (auto m = from; m != e.messages.end(); ++m)
+    if ((*m)->message.from != user_id) ++n;
+  if (!e.messages.empty()) newest = e.messages.back()->id;
+  return n;
+}
+
+std::vector<message_store::unread_count> message_store::unread(
+    uint32_t app_id, const std::string& user_id, const std::vector<conversation>& others) const {
+  std::vector<unread_count> out;
+  std::lock_guard<std::mutex> guard(mutex_);
+  auto add = [&](const entry& e) {
+    unread_count u;
+    u.conv = e.conv;
+    u.count = count_unread_locked(e, user_id, u.newest);
+    if (u.count > 0) out.push_back(std::move(u));
+  };
+  if (auto p = pairs_of_.find(scoped(app_id, user_id)); p != pairs_of_.end())
+    for (const auto& key : p->second)
+      if (auto it = conversations_.find(key); it != conversations_.end()) add(*it->second);
+  for (const auto& conv : others)
+    if (auto it = conversations_.find(conv.key()); it != conversations_.end()) add(*it->second);
+  return out;
+}
+
+// What the user has read (on any device) is not sent again: kept messages up to the read
+// position go, and recovery starts after it.
+std::vector<stored_ptr> message_store::unread_only_locked(const std::string& user,
+                                                          std::vector<stored_ptr> kept,
+                                                          recovery* since) {
+  auto slash = user.find('/');
+  if (slash == std::string::npos) return kept;
+  auto app_id = static_cast<uint32_t>(std::stoul(user.substr(0, slash)));
+  auto user_id = user.substr(slash + 1);
+  std::lock_guard<std::mutex> guard(mutex_);
+  auto position = [&](const conversation& conv) {
+    auto it = conversations_.find(conv.key());
+    if (it == conversations_.end()) return message_id{};
+    auto r = it->second->read.find(user_id);
+    return r == it->second->read.end() ? message_id{} : r->second;
+  };
+  if (since)
+    for (auto& r : since->since) {
+      auto pos = position(r.conv);
+      if (r.after < pos) r.after = pos;
+    }
+  if (kept.empty()) return kept;
+  std::vector<stored_ptr> out;
+  out.reserve(kept.size());
+  for (auto& m : kept)
+    if (position(conversation::pair(app_id, m->message.from, m->message.target)) < m->id)
+      out.push_back(std::move(m));
   return out;
 }
 

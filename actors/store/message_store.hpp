@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "actors/messages.hpp"
@@ -96,9 +97,25 @@ class message_store {
   void hand_over(const std::string& user, Attach&& attach, recovery* since = nullptr) {
     std::lock_guard<std::mutex> guard(offline_mutex_);
     auto kept = take_locked(user);
+    kept = unread_only_locked(user, std::move(kept), since);
     if (since && !since->since.empty()) kept = recover_locked(std::move(kept), *since);
     attach(std::move(kept));
   }
+
+  // Read state, shared by all of a user's devices (`user_id` in `conv`'s app): the newest id
+  // they have read there. It never goes back, and only names a stored message's id or older:
+  // nullopt when `conv` holds nothing (nothing to acknowledge). Returns the position held.
+  std::optional<message_id> ack(const conversation& conv, const std::string& user_id,
+                                const message_id& up_to);
+  struct unread_count {
+    conversation conv;
+    uint32_t count = 0;      // newer than the read position, not sent by the user
+    message_id newest;
+  };
+  // The unread counts of every private pair of `user_id` and of `others` (their groups, the
+  // room) that has any.
+  std::vector<unread_count> unread(uint32_t app_id, const std::string& user_id,
+                                   const std::vector<conversation>& others) const;
 
   struct figures {
     uint64_t conversations = 0, messages = 0, bytes = 0, evicted = 0;
@@ -112,7 +129,12 @@ class message_store {
     message_id last;
     message_id dropped;               // the newest message that has gone (window, age, bytes)
     std::deque<stored_ptr> messages;  // oldest first
+    std::unordered_map<std::string, message_id> read;  // user id -> read up to (ack)
   };
+  std::vector<stored_ptr> unread_only_locked(const std::string& user, std::vector<stored_ptr> kept,
+                                             recovery* since);
+  void forget_locked(const entry& e);
+  uint32_t count_unread_locked(const entry& e, const std::string& user_id, message_id& newest) const;
   std::vector<stored_ptr> recover_locked(std::vector<stored_ptr> kept, recovery& since);
   uint32_t window_of(conversation::kind k) const;
   void trim_locked(entry& e, uint64_t now_ms);
@@ -126,6 +148,8 @@ class message_store {
   // Every stored message in append order, for the global byte bound.
   std::deque<std::pair<std::shared_ptr<entry>, message_id>> order_;
   uint64_t bytes_ = 0, messages_ = 0, evicted_ = 0;
+  // Scoped user key -> the keys of their private pairs that hold messages (for `unread`).
+  std::unordered_map<std::string, std::unordered_set<std::string>> pairs_of_;
 
   mutable std::mutex offline_mutex_;
   std::unordered_map<std::string, std::deque<stored_ptr>> offline_;

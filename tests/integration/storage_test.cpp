@@ -233,3 +233,42 @@ TEST_F(Storage, SinceSaysWhenTheWindowNoLongerCoversTheGap) {
 
 }  // namespace
 }  // namespace parley::test
+
+namespace parley::test {
+namespace {
+
+TEST_F(Storage, ReadStateIsSharedByDevicesAndWhatWasReadIsNotSentAgain) {
+  auto alice = user(101, "alice");
+  auto phone = user(101, "bob");
+  for (int i = 0; i < 5; ++i) alice->request("sendMessage", {{"userID", "bob"}, {"msg", std::to_string(i)}});
+  alice->request("join", {{"group", "g"}});
+  phone->request("join", {{"group", "g"}});
+  alice->request("sendGroup", {{"group", "g"}, {"msg", "group news"}});
+  auto seen = messages(*phone, 6);
+  ASSERT_EQ(seen.size(), 6u);
+  auto before = phone->request("unread");
+  ASSERT_EQ(code_of(before), 200) << before.dump();
+  EXPECT_EQ(before["response"]["data"]["conversations"]["u:alice"]["count"], 5);
+  EXPECT_EQ(before["response"]["data"]["conversations"]["g:g"]["count"], 1);
+  // The phone has read the first three.
+  auto a = phone->request("ack", {{"conversation", "u:alice"}, {"upTo", seen[2]["id"]}});
+  ASSERT_EQ(code_of(a), 200) << a.dump();
+  EXPECT_EQ(a["response"]["data"]["upTo"], seen[2]["id"]);
+  // The laptop, which saw nothing, recovers from the start: only what was not read comes.
+  auto laptop = connect();
+  auto r = laptop->request("login", {{"appID", 101}, {"userID", "bob"}, {"since", {{"u:alice", "0-0"}}}});
+  ASSERT_EQ(code_of(r), 200) << r.dump();
+  auto got = messages(*laptop, 2);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0]["msg"], "3");
+  EXPECT_EQ(got[1]["msg"], "4");
+  EXPECT_TRUE(no_push_before_marker(*laptop, "bob", "msg"));
+  auto after = laptop->request("unread");  // the same read state on the other device
+  EXPECT_EQ(after["response"]["data"]["conversations"]["u:alice"]["count"], 2);
+  EXPECT_EQ(code_of(phone->request("ack", {{"conversation", "u:nobody"}, {"upTo", "1-0"}})), 1005);
+  EXPECT_EQ(code_of(phone->request("ack", {{"conversation", "elsewhere"}, {"upTo", "1-0"}})), 1001);
+  EXPECT_EQ(code_of(phone->request("ack", {{"conversation", "u:alice"}, {"upTo", "soon"}})), 1001);
+}
+
+}  // namespace
+}  // namespace parley::test

@@ -39,14 +39,13 @@ bool read_since(const nlohmann::json& data, uint32_t app_id, const std::string& 
   for (const auto& [name, value] : it->items()) {
     recovery::entry e;
     e.name = name;
-    if (name == "room") {
-      e.conv = conversation::room(app_id);
-    } else if (name.rfind("u:", 0) == 0 && valid_user_id(name.substr(2))) {
-      e.conv = conversation::pair(app_id, user_id, name.substr(2));
-    } else {
+    auto conv = conversation::named(app_id, user_id, name);
+    if (!conv || conv->what == conversation::kind::group ||
+        (conv->what == conversation::kind::pair && !valid_user_id(name.substr(2)))) {
       reason = "since: '" + name.substr(0, 80) + "' is not u:<userID> or room (groups: history after join)";
       return false;
     }
+    e.conv = *conv;
     auto id = value.is_string() ? message_id::parse(value.get<std::string>()) : std::nullopt;
     if (!id) {
       reason = "since: the id of '" + name.substr(0, 80) + "' is not a message id (<ms>-<seq>)";

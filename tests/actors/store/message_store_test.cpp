@@ -245,3 +245,40 @@ TEST(MessageStore, RecoveryPastTheWindowSaysSoAndStillBringsWhatWasKept) {
 
 }  // namespace
 }  // namespace parley
+
+namespace parley {
+namespace {
+
+TEST(MessageStore, ReadStateNeverGoesBackCountsWhatOthersSaidAndFiltersHandOver) {
+  message_store store{store_limits{}};
+  auto ab = conversation::pair(1, "a", "b");
+  std::vector<stored_ptr> sent;
+  for (int i = 0; i < 5; ++i) sent.push_back(store.append(ab, text("a", "b", std::to_string(i))));
+  store.append(ab, text("b", "a", "b's own"));
+  EXPECT_FALSE(store.ack(conversation::pair(1, "a", "z"), "a", sent[0]->id));  // nothing there
+  EXPECT_EQ(*store.ack(ab, "b", sent[2]->id), sent[2]->id);
+  EXPECT_EQ(*store.ack(ab, "b", sent[1]->id), sent[2]->id);  // never back
+  EXPECT_EQ(*store.ack(ab, "b", message_id{UINT64_MAX, 0}), store.history(ab, std::nullopt, 1).messages[0]->id);
+  EXPECT_EQ(*store.ack(ab, "b", sent[2]->id), store.history(ab, std::nullopt, 1).messages[0]->id);
+  auto fresh = conversation::pair(1, "a", "c");
+  for (int i = 0; i < 3; ++i) store.append(fresh, text("a", "c", "x"));
+  store.append(conversation::room(1), text("a", "", "room"));
+  auto counts = store.unread(1, "a", {conversation::room(1)});
+  // a: one unread from b; nothing in a-c (a wrote it all); nothing in the room (a wrote it)
+  ASSERT_EQ(counts.size(), 1u);
+  EXPECT_EQ(counts[0].conv.name_for("a"), "u:b");
+  EXPECT_EQ(counts[0].count, 1u);
+  auto c_counts = store.unread(1, "c", {conversation::room(1)});
+  EXPECT_EQ(c_counts.size(), 2u);  // a-c: 3, the room: 1
+  // What b read on one device is not handed to another.
+  store.deliver_or_keep("1/b", sent[3], [] { return 0; });
+  store.deliver_or_keep("1/b", sent[4], [] { return 0; });
+  std::vector<std::string> got;
+  store.hand_over("1/b", [&](std::vector<stored_ptr> out) {
+    for (auto& m : out) got.push_back(m->message.msg);
+  });
+  EXPECT_TRUE(got.empty());  // b acknowledged past both
+}
+
+}  // namespace
+}  // namespace parley
