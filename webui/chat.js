@@ -20,6 +20,41 @@ function conversation(key, title) {
   return conversations.get(key);
 }
 
+const titleFor = (key) => (key.startsWith('u:') ? key.slice(2) : key.startsWith('g:') ? '# ' + key.slice(2) : 'Room');
+
+// Server ids "<ms>-<seq>" compare as numbers (docs/storage.md).
+function newer(a, b) {
+  const [am, as] = a.split('-').map(Number);
+  const [bm, bs] = b.split('-').map(Number);
+  return am > bm || (am === bm && as > bs);
+}
+
+// Tells the server how far the open conversation has been read (at most every 500 ms).
+function scheduleAck(key) {
+  const c = conversations.get(key);
+  if (!c || !c.newest || c.ackPending || c.acked === c.newest) return;
+  c.ackPending = true;
+  setTimeout(() => {
+    c.ackPending = false;
+    const upTo = c.newest;
+    client.request('ack', { conversation: key, upTo }).then(() => {
+      c.acked = upTo;
+      if (active === key) $('timeline').dataset.acked = key;  // tests wait on it
+    }).catch(() => {});
+  }, 500);
+}
+
+// Unread badges from the server: what this user has not read on any device.
+async function refreshUnread() {
+  const data = await client.request('unread', {});
+  for (const [key, u] of Object.entries(data.conversations)) {
+    const c = conversation(key, titleFor(key));
+    c.unread = key === active ? 0 : u.count;
+  }
+  renderConversations();
+  document.body.dataset.unread = 'loaded';  // tests wait on it
+}
+
 function keyForPush(data) {
   if (!data.target) return 'room';
   if (data.target === me) return 'u:' + data.from;
@@ -27,10 +62,12 @@ function keyForPush(data) {
 }
 
 function add(key, item) {
-  const c = conversation(key, key.startsWith('u:') ? key.slice(2) : key.startsWith('g:') ? '# ' + key.slice(2) : 'Room');
+  const c = conversation(key, titleFor(key));
   if (item.id) {  // the server's id: a message seen before (history, a reconnect) is not shown twice
     if (c.ids.has(item.id)) return;
     c.ids.add(item.id);
+    if (!c.newest || newer(item.id, c.newest)) c.newest = item.id;
+    if (key === active) scheduleAck(key);
   }
   c.items.push(item);
   if (c.items.length > 500) c.items.shift();
@@ -103,7 +140,7 @@ function renderOnline() {
 
 function show(key) {
   active = key;
-  const c = conversation(key, key.startsWith('u:') ? key.slice(2) : key.startsWith('g:') ? '# ' + key.slice(2) : 'Room');
+  const c = conversation(key, titleFor(key));
   c.unread = 0;
   $('conv-title').textContent = key === 'room' ? `Room ${client.identity.appID}` : c.title;
   $('leave-group').hidden = !key.startsWith('g:');
@@ -111,6 +148,8 @@ function show(key) {
   c.items.forEach(appendItem);
   renderConversations();
   $('text').focus();
+  $('timeline').dataset.acked = '';
+  scheduleAck(key);
   // data-history names the conversation whose stored messages are merged in (tests wait on it).
   $('timeline').dataset.history = c.loaded ? key : '';
   if (!c.loaded && key !== 'room') loadHistory(key, c).catch(() => {});
@@ -122,7 +161,11 @@ async function loadHistory(key, c) {
   c.loaded = true;
   const data = await client.request('history', key.startsWith('g:') ? { group: key.slice(2) } : { with: key.slice(2) });
   const older = data.messages.filter((m) => !c.ids.has(m.id)).reverse().map((m) => ({ kind: 'msg', ...m }));
-  older.forEach((m) => c.ids.add(m.id));
+  older.forEach((m) => {
+    c.ids.add(m.id);
+    if (!c.newest || newer(m.id, c.newest)) c.newest = m.id;
+  });
+  if (active === key) scheduleAck(key);
   c.items = [...older, ...c.items];
   if (active !== key) return;
   if (older.length) {
@@ -148,8 +191,16 @@ client.on('state', (state) => {
     const id = client.clientID || '';
     $('node').textContent = id.includes('-') ? `node ${id.slice(0, id.lastIndexOf('-'))}` : '';
     refreshOnline().catch(() => {});
+    refreshUnread().catch(() => {});
   }
 });
+// After a reconnect: what was missed in private conversations and the room comes again, once
+// (groups: their history after the re-join).
+client.since = () => {
+  const out = {};
+  for (const [key, c] of conversations) if (!key.startsWith('g:') && c.newest) out[key] = c.newest;
+  return out;
+};
 client.on('msg', (data) => add(keyForPush(data), { kind: 'msg', ...data }));
 client.on('enter', (data) => {
   online.add(data.userID);

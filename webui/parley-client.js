@@ -83,7 +83,12 @@ export class ParleyClient {
 
   async authenticate() {
     const { appID, userID, token } = this.identity;
-    const data = await this.request('login', { appID, userID, serviceToken: token });
+    const login = { appID, userID, serviceToken: token };
+    // `since` (docs/storage.md): the newest message id the page has per conversation, so that
+    // after a reconnect the server sends what was missed, once.
+    const since = this.since ? this.since() : null;
+    if (since && Object.keys(since).length) login.since = since;
+    const data = await this.request('login', login);
     this.clientID = data.clientID;
     for (const group of this.groups) await this.request('join', { group });
     this.backoff = BACKOFF_MIN_MS;

@@ -122,6 +122,24 @@ test('history and offline delivery: a second device sees the past, an offline us
   await messageFrom(back, 'alice', 'while you were away').waitFor();
   await back.waitForSelector('#timeline[data-history="u:alice"]');  // the history is merged in
   assert.equal(await messageFrom(back, 'alice', 'while you were away').count(), 1);
+  // Unread badges come from the server: fay's first page gets a message and closes unread;
+  // her next page, which received nothing, shows the badge, and reading it clears it for good.
+  const fay = await chat('fay', 101);
+  await alice.waitForSelector('#online-list li[data-user="fay"]');
+  await alice.click('#online-list li[data-user="fay"]');
+  await send(alice, 'are you there');
+  await fay.locator('#conversations li[data-conv="u:alice"] .unread', { hasText: '1' }).waitFor();
+  open.splice(open.indexOf(fay), 1);
+  await fay.context().close();
+  const fay2 = await chat('fay', 101);
+  await fay2.locator('#conversations li[data-conv="u:alice"] .unread', { hasText: '1' }).waitFor();
+  await fay2.click('#conversations li[data-conv="u:alice"]');
+  await messageFrom(fay2, 'alice', 'are you there').waitFor();  // from history
+  await fay2.waitForSelector('#timeline[data-acked="u:alice"]');  // the server has the read position
+  const fay3 = await chat('fay', 101);
+  await fay3.waitForSelector('body[data-unread="loaded"]');
+  await fay3.waitForSelector('#conversations li[data-conv="room"]');
+  assert.equal(await fay3.locator('#conversations li[data-conv="u:alice"] .unread').count(), 0);
   await alice.click('#conversations li[data-conv="room"]');  // where the next test looks
 }));
 
