@@ -209,6 +209,11 @@ peer_link_actor::behavior_type peer_link(link_ptr self, peer_link_setup setup) {
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 5000);
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
+  // A peer is often seen in the registry before its name resolves (a container that has just
+  // started: its DNS entry comes a moment later). gRPC re-resolves a failed name no sooner
+  // than every 30 s by default, and the link stayed down that long in the compose demo;
+  // once a second keeps it within the back-off above.
+  args.SetInt(GRPC_ARG_DNS_MIN_TIME_BETWEEN_RESOLUTIONS_MS, 1000);
   st.channel = grpc::CreateCustomChannel(st.setup.address, grpc::InsecureChannelCredentials(), args);
   st.stub = wire::Peer::NewStub(st.channel);
   open_stream(self);
