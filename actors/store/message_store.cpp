@@ -44,6 +44,11 @@ store_limits store_limits_of(const node_config& c) {
 
 message_store::message_store(store_limits limits) : limits_(limits) {}
 
+uint64_t message_store::oldest_kept_ms(uint64_t now) const {
+  uint64_t age = limits_.max_age_s * 1000ull;
+  return now > age ? now - age : 0;
+}
+
 uint32_t message_store::window_of(conversation::kind k) const {
   switch (k) {
     case conversation::kind::pair: return limits_.private_window;
@@ -62,7 +67,7 @@ void message_store::drop_front_locked(entry& e) {
 
 void message_store::trim_locked(entry& e, uint64_t now) {
   auto window = window_of(e.conv.what);
-  uint64_t oldest = now > limits_.max_age_s * 1000ull ? now - limits_.max_age_s * 1000ull : 0;
+  auto oldest = oldest_kept_ms(now);
   while (!e.messages.empty() &&
          (e.messages.size() > window || e.messages.front()->id.ms < oldest))
     drop_front_locked(e);
@@ -140,7 +145,7 @@ message_store::page message_store::history(const conversation& conv,
                                            size_t limit) const {
   page out;
   auto now = now_ms();
-  uint64_t oldest = now > limits_.max_age_s * 1000ull ? now - limits_.max_age_s * 1000ull : 0;
+  auto oldest = oldest_kept_ms(now);
   std::lock_guard<std::mutex> guard(mutex_);
   auto it = conversations_.find(conv.key());
   if (it == conversations_.end()) return out;
@@ -182,7 +187,7 @@ std::vector<stored_ptr> message_store::take_locked(const std::string& user) {
   auto it = offline_.find(user);
   if (it == offline_.end()) return out;
   auto now = now_ms();
-  uint64_t oldest = now > limits_.max_age_s * 1000ull ? now - limits_.max_age_s * 1000ull : 0;
+  auto oldest = oldest_kept_ms(now);
   out.reserve(it->second.size());
   for (auto& m : it->second) {
     if (m->id.ms >= oldest)

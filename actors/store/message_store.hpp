@@ -137,6 +137,7 @@ class message_store {
   uint32_t count_unread_locked(const entry& e, const std::string& user_id, message_id& newest) const;
   std::vector<stored_ptr> recover_locked(std::vector<stored_ptr> kept, recovery& since);
   uint32_t window_of(conversation::kind k) const;
+  uint64_t oldest_kept_ms(uint64_t now) const;  // older messages go (max_age_s)
   void trim_locked(entry& e, uint64_t now_ms);
   void drop_front_locked(entry& e);
   bool keep_locked(const std::string& user, const stored_ptr& m);

@@ -168,11 +168,6 @@ TEST(StorageOff, NoIdsNoHistoryAndAnOfflineUserMissesTheMessage) {
   f.stop();
 }
 
-}  // namespace
-}  // namespace parley::test
-
-namespace parley::test {
-namespace {
 
 // The client's side of recovery: logs in with `since` and returns the login answer.
 json login_since(ws_client& c, const std::string& user, const json& since) {
@@ -231,11 +226,6 @@ TEST_F(Storage, SinceSaysWhenTheWindowNoLongerCoversTheGap) {
   }
 }
 
-}  // namespace
-}  // namespace parley::test
-
-namespace parley::test {
-namespace {
 
 TEST_F(Storage, ReadStateIsSharedByDevicesAndWhatWasReadIsNotSentAgain) {
   auto alice = user(101, "alice");

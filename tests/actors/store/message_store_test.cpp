@@ -19,6 +19,15 @@ protocol::chat_message text(const std::string& from, const std::string& to, cons
   return m;
 }
 
+// The texts a login of `user` is handed (kept messages, plus recovery with `since`).
+std::vector<std::string> handed(message_store& store, const std::string& user, recovery* since = nullptr) {
+  std::vector<std::string> got;
+  store.hand_over(user, [&](std::vector<stored_ptr> out) {
+    for (auto& m : out) got.push_back(m->message.msg);
+  }, since);
+  return got;
+}
+
 TEST(Conversation, APairIsTheSameEitherWayAndKeysDoNotCollide) {
   EXPECT_EQ(conversation::pair(1, "a", "b").key(), conversation::pair(1, "b", "a").key());
   EXPECT_NE(conversation::pair(1, "a:b", "c").key(), conversation::pair(1, "a", "b:c").key());
@@ -141,14 +150,9 @@ TEST(MessageStore, KeptMessagesAreHandedOverOnceInOrder) {
     EXPECT_EQ(store.deliver_or_keep("1/b", sent.back(), [] { return 0; }), message_store::outcome::kept);
   }
   EXPECT_EQ(store.deliver_or_keep("1/b", sent[0], [] { return 2; }), message_store::outcome::delivered);
-  std::vector<std::string> got;
-  store.hand_over("1/b", [&](std::vector<stored_ptr> kept) {
-    for (auto& m : kept) got.push_back(m->message.msg);
-  });
-  EXPECT_EQ(got, (std::vector<std::string>{"2", "3", "4"}));  // the newest 3 of 5
+  EXPECT_EQ(handed(store, "1/b"), (std::vector<std::string>{"2", "3", "4"}));  // the newest 3 of 5
   EXPECT_EQ(store.stats().kept_dropped, 2u);
-  got.clear();
-  store.hand_over("1/b", [&](std::vector<stored_ptr> kept) { EXPECT_TRUE(kept.empty()); });
+  EXPECT_TRUE(handed(store, "1/b").empty());
   EXPECT_EQ(store.stats().kept, 0u);
 }
 
@@ -195,11 +199,6 @@ TEST(MessageStore, ALoginRacingASenderLosesNothingAndDuplicatesNothing) {
   }
 }
 
-}  // namespace
-}  // namespace parley
-
-namespace parley {
-namespace {
 
 TEST(MessageStore, RecoveryBringsWhatFollowedOnceWithWhatWasKept) {
   message_store store{store_limits{}};
@@ -213,11 +212,7 @@ TEST(MessageStore, RecoveryBringsWhatFollowedOnceWithWhatWasKept) {
   store.deliver_or_keep("1/b", from_c, [] { return 0; });
   recovery r;
   r.since.push_back({"u:a", ab, sent[1]->id});  // b's device saw ab0, ab1 only
-  std::vector<std::string> got;
-  store.hand_over("1/b", [&](std::vector<stored_ptr> out) {
-    for (auto& m : out) got.push_back(m->message.msg);
-  }, &r);
-  EXPECT_EQ(got, (std::vector<std::string>{"cb0", "ab2", "ab3", "ab4", "ab5"}));
+  EXPECT_EQ(handed(store, "1/b", &r), (std::vector<std::string>{"cb0", "ab2", "ab3", "ab4", "ab5"}));
   EXPECT_TRUE(r.since[0].recovered);
   EXPECT_EQ(r.since[0].delivered, 4u);
 }
@@ -234,20 +229,11 @@ TEST(MessageStore, RecoveryPastTheWindowSaysSoAndStillBringsWhatWasKept) {
   }
   recovery r;
   r.since.push_back({"u:a", ab, sent[0]->id});
-  std::vector<std::string> got;
-  store.hand_over("1/b", [&](std::vector<stored_ptr> out) {
-    for (auto& m : out) got.push_back(m->message.msg);
-  }, &r);
   // 1 is gone from both; 2..4 were kept though history dropped them; 5..7 from history.
-  EXPECT_EQ(got, (std::vector<std::string>{"2", "3", "4", "5", "6", "7"}));
+  EXPECT_EQ(handed(store, "1/b", &r), (std::vector<std::string>{"2", "3", "4", "5", "6", "7"}));
   EXPECT_FALSE(r.since[0].recovered);
 }
 
-}  // namespace
-}  // namespace parley
-
-namespace parley {
-namespace {
 
 TEST(MessageStore, ReadStateNeverGoesBackCountsWhatOthersSaidAndFiltersHandOver) {
   message_store store{store_limits{}};
@@ -273,11 +259,7 @@ TEST(MessageStore, ReadStateNeverGoesBackCountsWhatOthersSaidAndFiltersHandOver)
   // What b read on one device is not handed to another.
   store.deliver_or_keep("1/b", sent[3], [] { return 0; });
   store.deliver_or_keep("1/b", sent[4], [] { return 0; });
-  std::vector<std::string> got;
-  store.hand_over("1/b", [&](std::vector<stored_ptr> out) {
-    for (auto& m : out) got.push_back(m->message.msg);
-  });
-  EXPECT_TRUE(got.empty());  // b acknowledged past both
+  EXPECT_TRUE(handed(store, "1/b").empty());  // b acknowledged past both
 }
 
 }  // namespace
