@@ -2,6 +2,7 @@
 // Exit codes: 0 normal stop (SIGINT/SIGTERM), 1 cannot start (port in use...), 2 bad usage.
 // SIGHUP reloads the TLS certificate and key.
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <ctime>
 #include <string>
@@ -42,6 +43,11 @@ int token_command(const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // gRPC resolves peer names with the system resolver, as hiredis does, unless the operator
+  // chose otherwise. With gRPC's default (c-ares), the first node of the compose demo could
+  // not reach any peer by name for over 15 s in two CI runs while getaddrinfo resolved
+  // `redis` in the same container at the same moment.
+  setenv("GRPC_DNS_RESOLVER", "native", 0);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] == "token") return token_command({args.begin() + 1, args.end()});
   auto parsed = parley::parse_config(args);

@@ -239,7 +239,7 @@ async function composeDemo() {
   // attempt, and peer_timeout_ms is 2 s). What a client does on 1009, bounded.
   let r;
   let retries = 0;
-  for (const deadline = Date.now() + 15000; ; ++retries) {
+  for (const deadline = Date.now() + 30000; ; ++retries) {
     r = await a.request('sendMessage', { userID: 'bob', type: 'text', msg: 'across containers', msgID: 'c1' });
     if (r.code !== 1009 || Date.now() > deadline) break;
     await sleep(250);
