@@ -22,6 +22,7 @@ struct cluster_stats {
   std::atomic<uint64_t> peer_timeouts_total{0};      // not answered within peer_timeout_ms
   std::atomic<uint64_t> peer_failures_total{0};      // failed with their stream
   std::atomic<uint64_t> peer_reconnects_total{0};    // streams opened again after a break
+  std::atomic<uint64_t> peer_channel_resets_total{0};  // channels replaced: stuck unconnected
   std::atomic<uint64_t> peer_refused_total{0};       // inbound streams without the secret
   std::atomic<uint64_t> peer_requests_served_total{0};
   std::atomic<uint32_t> live_nodes{0};               // this one included

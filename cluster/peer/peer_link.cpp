@@ -3,6 +3,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 
 #include <grpcpp/grpcpp.h>
@@ -85,7 +86,7 @@ class client_stream final : public grpc::ClientBidiReactor<wire::Batch, wire::Ba
     writer_->close();
     {
       std::lock_guard<std::mutex> guard(handle_->mutex);
-      handle_->stream = nullptr;
+      if (handle_->stream == this) handle_->stream = nullptr;  // not a newer stream's
     }
     caf::anon_send(link_, link_down_atom::value, generation_,
                    status.ok() ? std::string("stream ended") : status.error_message());
@@ -137,6 +138,7 @@ struct link_state {
   std::vector<wire::Envelope> out;       // this turn's envelopes, written at flush
   std::vector<uint64_t> out_ids;
   bool flush_scheduled = false;
+  std::optional<clock::time_point> not_ready_since;  // the channel is not READY since then
   static inline const char* name = "parley.peer_link";
 };
 
@@ -200,9 +202,9 @@ void flush(link_ptr self) {
   st.out_ids.clear();
 }
 
-peer_link_actor::behavior_type peer_link(link_ptr self, peer_link_setup setup) {
+// A new channel to the peer (a new name resolution and new subchannels) and a stream on it.
+void open_channel(link_ptr self) {
   auto& st = self->state;
-  st.setup = std::move(setup);
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 10000);
@@ -216,7 +218,42 @@ peer_link_actor::behavior_type peer_link(link_ptr self, peer_link_setup setup) {
   args.SetInt(GRPC_ARG_DNS_MIN_TIME_BETWEEN_RESOLUTIONS_MS, 1000);
   st.channel = grpc::CreateCustomChannel(st.setup.address, grpc::InsecureChannelCredentials(), args);
   st.stub = wire::Peer::NewStub(st.channel);
+  st.not_ready_since.reset();
   open_stream(self);
+}
+
+// A channel that has not been READY for this long is replaced (open_channel): gRPC's own
+// back-off retries stay within 2 s (above), so by then it is stuck, not slow. Seen in the
+// compose demo: the first node up resolved its peers' names before their DNS entries
+// existed, and its channels never connected while the peers reached it and each other.
+constexpr auto stuck_after = std::chrono::seconds(4);
+
+// Checks the channel on each sweep; replaces it when it is stuck.
+void watch_channel(link_ptr self, clock::time_point now) {
+  auto& st = self->state;
+  auto state = st.channel->GetState(true);
+  if (state == GRPC_CHANNEL_READY) {
+    st.not_ready_since.reset();
+    return;
+  }
+  if (!st.not_ready_since) {
+    st.not_ready_since = now;
+    return;
+  }
+  if (now - *st.not_ready_since < stuck_after) return;
+  log::cluster()->warn("peer link to {} ({}): channel not connected for {} s (state {}), opening a new one",
+                       st.setup.peer_node, st.setup.address,
+                       std::chrono::duration_cast<std::chrono::seconds>(now - *st.not_ready_since).count(),
+                       static_cast<int>(state));
+  st.setup.stats->peer_channel_resets_total.fetch_add(1, std::memory_order_relaxed);
+  st.handle->cancel();  // its link_down carries an old generation: ignored
+  open_channel(self);
+}
+
+peer_link_actor::behavior_type peer_link(link_ptr self, peer_link_setup setup) {
+  auto& st = self->state;
+  st.setup = std::move(setup);
+  open_channel(self);
   self->delayed_send(self, std::chrono::milliseconds(100), sweep_atom::value);
   // The link is gone: close its stream (the reactor then deletes itself).
   self->attach_functor([handle = st.handle] { handle->cancel(); });
@@ -261,12 +298,14 @@ peer_link_actor::behavior_type peer_link(link_ptr self, peer_link_setup setup) {
       },
       [=](sweep_atom) {
         auto& st = self->state;
-        auto deadline = clock::now() - std::chrono::milliseconds(st.setup.timeout_ms);
+        auto now = clock::now();
+        auto deadline = now - std::chrono::milliseconds(st.setup.timeout_ms);
         while (!st.pending.empty() && st.pending.begin()->second.sent < deadline) {
           st.pending.begin()->second.promise.deliver(peer_answer::failed());
           st.pending.erase(st.pending.begin());
           st.setup.stats->peer_timeouts_total.fetch_add(1, std::memory_order_relaxed);
         }
+        watch_channel(self, now);
         self->delayed_send(self, std::chrono::milliseconds(100), sweep_atom::value);
       },
   };

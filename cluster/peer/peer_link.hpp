@@ -8,7 +8,9 @@
 // - a request not answered within peer_timeout_ms fails (peer_timeouts_total); the answer, if
 //   it comes later, is dropped;
 // - a broken stream fails what waits (peer_failures_total) and is opened again with jittered
-//   back-off, 50 ms doubling to 2 s.
+//   back-off, 50 ms doubling to 2 s;
+// - a channel that stays unconnected for 4 s is replaced by a new one (a new name resolution),
+//   logged and counted (peer_channel_resets_total).
 // Order: requests leave in the order the link received them, over one stream, and the far
 // side handles them in that order (peer_service.hpp): one sender's messages to one receiver
 // keep their order.

@@ -105,6 +105,7 @@ nlohmann::json cluster_json(const cluster::cluster_stats& c, const node_config& 
       {"peers", {{"forwards", load(c.peer_forwards_total)}, {"drops", load(c.peer_drops_total)},
                  {"timeouts", load(c.peer_timeouts_total)}, {"failures", load(c.peer_failures_total)},
                  {"reconnects", load(c.peer_reconnects_total)}, {"refused", load(c.peer_refused_total)},
+                 {"channelResets", load(c.peer_channel_resets_total)},
                  {"served", load(c.peer_requests_served_total)}}},
   };
 }
@@ -221,6 +222,7 @@ void cluster_metrics(std::ostringstream& out, const cluster::cluster_stats& c) {
   metric(out, "parley_cluster_peer_timeouts_total", "counter", "Requests a peer did not answer within peer_timeout_ms.", load(c.peer_timeouts_total));
   metric(out, "parley_cluster_peer_failures_total", "counter", "Requests failed with their stream.", load(c.peer_failures_total));
   metric(out, "parley_cluster_peer_reconnects_total", "counter", "Peer streams opened again after a break.", load(c.peer_reconnects_total));
+  metric(out, "parley_cluster_peer_channel_resets_total", "counter", "Peer channels replaced after staying unconnected.", load(c.peer_channel_resets_total));
   metric(out, "parley_cluster_peer_refused_total", "counter", "Inbound peer streams refused (cluster secret).", load(c.peer_refused_total));
   metric(out, "parley_cluster_peer_requests_served_total", "counter", "Requests from peers carried out here.", load(c.peer_requests_served_total));
 }
