@@ -82,6 +82,9 @@ json to_json(const node_config& c) {
       {"actor_scheduler", c.actor_scheduler},
       {"shutdown_grace", c.shutdown_grace},
       {"webui_dir", c.webui_dir},
+      {"presence", c.presence},
+      {"presence_list_max", c.presence_list_max},
+      {"presence_interval_ms", c.presence_interval_ms},
       {"presence_pushes", c.presence_pushes},
       {"actor_stats_ms", c.actor_stats_ms},
       {"redis", c.redis},
@@ -99,6 +102,44 @@ json to_json(const node_config& c) {
 }
 
 // "101,102" into app ids; false unless every entry is one (1 to 2^31-1).
+bool parse_presence_mode(std::string_view text, presence_mode& out) {
+  if (text == "auto") out = presence_mode::automatic;
+  else if (text == "list") out = presence_mode::list;
+  else if (text == "count") out = presence_mode::count;
+  else if (text == "off") out = presence_mode::off;
+  else return false;
+  return true;
+}
+
+// "MODE[,APPID=MODE...]": the mode of `app_id`; false if the text is not of that form.
+bool parse_presence(const std::string& text, uint32_t app_id, presence_mode& out) {
+  std::stringstream in(text);
+  std::string item;
+  bool first = true;
+  presence_mode for_app{};
+  bool have_app = false;
+  while (std::getline(in, item, ',')) {
+    if (first) {
+      if (!parse_presence_mode(item, out)) return false;
+      first = false;
+      continue;
+    }
+    auto eq = item.find('=');
+    uint32_t id = 0;
+    presence_mode m{};
+    if (eq == std::string::npos || !parse_uint32(std::string_view(item).substr(0, eq), id) ||
+        id == 0 || !parse_presence_mode(std::string_view(item).substr(eq + 1), m))
+      return false;
+    if (id == app_id) {
+      for_app = m;
+      have_app = true;
+    }
+  }
+  if (first) return false;
+  if (have_app) out = for_app;
+  return true;
+}
+
 bool parse_app_list(const std::string& text, std::vector<uint32_t>& out) {
   std::stringstream in(text);
   std::string item;
@@ -259,6 +300,8 @@ config_result from_json(const json& j) {
       !read_uint(j, "actor_idle_polls", c.actor_idle_polls, 0, 100000, e) ||
       !read_uint(j, "shutdown_grace", c.shutdown_grace, 0, 60, e) ||
       !read_uint(j, "actor_stats_ms", c.actor_stats_ms, 0, 3'600'000, e) ||
+      !read_uint(j, "presence_list_max", c.presence_list_max, 0, 10'000'000, e) ||
+      !read_uint(j, "presence_interval_ms", c.presence_interval_ms, 10, 60'000, e) ||
       !read_uint(j, "node_ttl_ms", c.node_ttl_ms, 1000, 3'600'000, e) ||
       !read_uint(j, "node_refresh_ms", c.node_refresh_ms, 100, 3'600'000, e) ||
       !read_uint(j, "directory_ttl_ms", c.directory_ttl_ms, 1000, 86'400'000, e) ||
@@ -299,6 +342,12 @@ config_result from_json(const json& j) {
     return r;
   }
   c.presence_pushes = j.at("presence_pushes").get<bool>();
+  c.presence = j.at("presence").get<std::string>();
+  if (presence_mode m{}; !parse_presence(c.presence, 0, m)) {
+    e = "presence must be MODE[,APPID=MODE...] with MODE auto, list, count or off, got '" +
+        c.presence + "'";
+    return r;
+  }
   c.store = j.at("store").get<std::string>();
   if (c.store != "memory" && c.store != "off") {
     e = "store must be memory or off, got " + c.store;
@@ -586,6 +635,14 @@ bool node_config::client_may_send_all(uint32_t app_id) const {
   std::vector<uint32_t> apps;
   parse_app_list(client_send_all, apps);
   return std::find(apps.begin(), apps.end(), app_id) != apps.end();
+}
+
+presence_mode node_config::presence_of(uint32_t app_id) const {
+  if (!presence_pushes) return presence_mode::off;
+  if (presence == "auto") return presence_mode::automatic;  // the default, without parsing
+  presence_mode m = presence_mode::automatic;
+  parse_presence(presence, app_id, m);
+  return m;
 }
 
 std::string config_help() {

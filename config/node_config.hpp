@@ -15,6 +15,8 @@
 
 namespace parley {
 
+enum class presence_mode : uint8_t { automatic, list, count, off };
+
 struct node_config {
   // This node's name: the prefix of every conn id it hands out, and (with the cluster) its
   // identity in the directory, so it must stay the same across restarts. 1 to 32 of
@@ -129,8 +131,18 @@ struct node_config {
   std::string actor_scheduler = "stealing";
   uint32_t shutdown_grace = 3;        // seconds to wait for close handshakes at shutdown
   std::string webui_dir = "webui";
-  // enter/exit pushes to every other user of the appID: O(users) per login, so a login storm
-  // in one big app costs O(users^2) pushes. On by default (the original protocol has them).
+  // Presence policy (docs/protocol.md "Presence"): "MODE[,APPID=MODE...]", the first item
+  // for every app, the others per app. MODE is
+  //  - auto: `enter`/`exit` to every other user while the app has at most presence_list_max
+  //    users online here (the original protocol), counts above (an `online` push at most
+  //    every presence_interval_ms), lists again below 3/4 of it;
+  //  - list: always `enter`/`exit` (O(users) per login, O(users^2) to fill a room);
+  //  - count: only `online` counts; - off: nothing pushed.
+  // Clients that send `presence {subscribe: true}` get batched deltas whatever the mode.
+  std::string presence = "auto";
+  uint32_t presence_list_max = 500;
+  uint32_t presence_interval_ms = 1000;
+  // false: as `presence: off` for every app (the older switch; kept for existing setups).
   bool presence_pushes = true;
   // Operator statistics (docs/observability.md): every actor_stats_ms the node samples its
   // hot actors (messages handled per second, mailbox depth); commands record their latency.
@@ -156,6 +168,8 @@ struct node_config {
   bool tls_enabled() const { return !tls_cert.empty(); }
   // Whether clients of `app_id` may send to everyone in their app (client_send_all).
   bool client_may_send_all(uint32_t app_id) const;
+  // The presence mode of `app_id` (presence, presence_pushes).
+  presence_mode presence_of(uint32_t app_id) const;
   bool serves_app(uint32_t app_id) const;
   bool origin_allowed(const std::string& origin) const;
   bool host_allowed(std::string_view host_header) const;

@@ -125,6 +125,8 @@ function renderConversations() {
   }
 }
 
+let roomCount = null;  // the server's count while enter/exit pushes are off
+
 function renderOnline() {
   const ul = $('online-list');
   ul.replaceChildren();
@@ -135,7 +137,9 @@ function renderOnline() {
     if (user !== me) li.onclick = () => show('u:' + user);
     ul.appendChild(li);
   }
-  $('online-count').textContent = online.size;
+  // A big room sends counts instead of enter/exit (docs/protocol.md "Presence"): the list
+  // is then the first page, the count the server's.
+  $('online-count').textContent = roomCount === null ? online.size : roomCount;
 }
 
 function show(key) {
@@ -206,6 +210,15 @@ client.on('enter', (data) => {
   online.add(data.userID);
   renderOnline();
   add('room', { kind: 'notice', text: `${data.userID} joined` });
+});
+client.on('online', (data) => {
+  if (data.lists) {  // enter/exit are on again: fetch the list once, they keep it from here
+    roomCount = null;
+    refreshOnline().catch(() => {});
+  } else {
+    roomCount = data.count;
+    renderOnline();
+  }
 });
 client.on('exit', (data) => {
   online.delete(data.userID);

@@ -39,7 +39,8 @@ export class ParleyClient {
     this.closedByUser = false;
   }
 
-  // Events: 'state' (state), 'msg' / 'enter' / 'exit' (push data, whole frame), 'error' (Error).
+  // Events: 'state' (state), 'msg' / 'enter' / 'exit' / 'online' (room count) / 'presence'
+  // (a subscriber's deltas) (push data, whole frame), 'error' (Error).
   on(event, callback) {
     if (!this.listeners.has(event)) this.listeners.set(event, new Set());
     this.listeners.get(event).add(callback);
@@ -127,7 +128,7 @@ export class ParleyClient {
       else waiting.reject(new ParleyError(r.code, r.codeMsg, frame.cmd));
       return;
     }
-    if (frame.response && ['msg', 'enter', 'exit'].includes(frame.cmd))
+    if (frame.response && ['msg', 'enter', 'exit', 'online', 'presence'].includes(frame.cmd))
       this.emit(frame.cmd, frame.response.data, frame);
   }
 

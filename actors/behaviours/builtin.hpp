@@ -18,6 +18,7 @@ behaviour_spec send_group();
 behaviour_spec send_all();   // the room: every user of the appID (also HTTP /user/sendMessageAll)
 behaviour_spec send_client();  // one connection by its clientID (backends only)
 behaviour_spec users();
+behaviour_spec presence();    // subscribe to batched presence deltas
 behaviour_spec history();     // a page of a conversation (actors/store)
 behaviour_spec ack();         // read state: read up to an id
 behaviour_spec unread();      // read state: unread counts per conversation

@@ -26,7 +26,7 @@ void watch(self_ptr self, const caf::actor& child, actor_kind kind, std::string 
 caf::actor spawn_behaviour(self_ptr self, const behaviour_spec& spec) {
   auto& st = self->state;
   behaviour_context ctx{caf::actor_cast<node_handle>(self), st.setup.config, st.setup.stats,
-                        st.directory, st.setup.remote, st.setup.store};
+                        st.directory, st.setup.remote, st.setup.store, st.presence};
   auto make = spec.make;
   auto stats = st.setup.stats;
   auto handler = self->spawn([make, ctx, stats](caf::event_based_actor* b) -> caf::behavior {
@@ -213,6 +213,27 @@ void presence(self_ptr self, const char* kind, uint32_t app_id, const std::strin
     self->send(self->state.setup.remote, broadcast_atom::value, app_id, frame, except_user);
 }
 
+// Whether the app is in lists mode (enter/exit pushed by the node, in the login's turn) with
+// the users it has here now; in auto mode off above presence_list_max, on again at 3/4 of it
+// (docs/protocol.md "Presence").
+bool lists_now(self_ptr self, uint32_t app_id) {
+  auto& st = self->state;
+  auto mode = st.setup.config->presence_of(app_id);
+  if (mode == presence_mode::list) return true;
+  if (mode != presence_mode::automatic) return false;
+  auto users = st.app_users.find(app_id);
+  size_t n = users == st.app_users.end() ? 0 : users->second.size();
+  if (n == 0) {
+    st.app_lists.erase(app_id);
+    return true;
+  }
+  auto max = st.setup.config->presence_list_max;
+  auto& lists = st.app_lists.try_emplace(app_id, true).first->second;
+  if (lists && n > max) lists = false;
+  else if (!lists && n <= max - max / 4) lists = true;
+  return lists;
+}
+
 void forget_user(self_ptr self, const std::string& key) {
   auto& st = self->state;
   auto it = st.users.find(key);
@@ -226,7 +247,9 @@ void forget_user(self_ptr self, const std::string& key) {
   if (app.empty()) st.app_users.erase(app_id);
   log::node()->info("offline app={} user={}", app_id, log::safe(user_id));
   if (st.setup.remote) self->send(st.setup.remote, retract_atom::value, user_key{app_id, user_id});
-  if (st.setup.config->presence_pushes) presence(self, "exit", app_id, user_id, {});
+  bool lists = lists_now(self, app_id);
+  if (lists) presence(self, "exit", app_id, user_id, {});
+  self->send(st.presence, exit_atom::value, app_id, user_id, lists);
 }
 
 node_state::child& user_for_login(self_ptr self, uint32_t app_id, const std::string& user_id) {
@@ -520,6 +543,7 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
     st.setup.store = std::make_shared<message_store>(store_limits_of(*st.setup.config));
   // Linked: it goes down with the node, and the node cannot run without it.
   st.deadlines = self->spawn<caf::linked>(deadline_wheel, std::chrono::milliseconds(250));
+  st.presence = spawn_presence(self, st.setup.config, st.setup.stats);
   st.registry = spawn_behaviours(self);
   self->set_down_handler([=](caf::down_msg& dm) { on_down(self, dm); });
   // The node going down takes every actor it supervises with it.
@@ -576,7 +600,9 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
             st.connections.logged_in(*e, app_id, user_id);
         caf::anon_send(user.handle, add_atom::value, conn, sink);
         ++user.forwarded;
-        if (st.setup.config->presence_pushes) presence(self, "enter", app_id, user_id, user_id);
+        bool lists = lists_now(self, app_id);
+        if (lists) presence(self, "enter", app_id, user_id, user_id);
+        if (first_here) self->send(st.presence, enter_atom::value, app_id, user_id, user.sinks, lists);
         if (!first_here || !st.setup.remote) return user.handle;
         // The first device of this user here: answered once the directory holds the entry,
         // so that a message sent from any node after the client saw its reply finds it.

@@ -34,6 +34,7 @@
 #include "actors/node/client_index.hpp"
 #include "actors/node/node_interface.hpp"
 #include "actors/node/user_directory.hpp"
+#include "actors/presence/presence_actor.hpp"
 #include "actors/store/message_store.hpp"
 #include "actors/registry/behaviour_registry.hpp"
 #include "actors/routing/remote.hpp"
@@ -83,6 +84,9 @@ struct node_state {
   user_directory_ptr directory;  // user key -> sockets, read by behaviours (see its header)
   // app -> online user ids, ordered so that `users` pages by cursor (the last id seen)
   std::unordered_map<uint32_t, std::set<std::string>> app_users;
+  // Presence (actors/presence): the actor, and which apps are in lists mode (lists_now).
+  presence_handle presence;
+  std::unordered_map<uint32_t, bool> app_lists;
   std::unordered_map<std::string, child> groups;                 // group key -> group
   std::unordered_map<uint32_t, uint32_t> app_groups;  // app -> group actors (max_groups_per_app)
   // what each watched actor is, for down_msg: kind and registry key

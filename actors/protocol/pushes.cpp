@@ -30,6 +30,20 @@ frame_ptr encode_presence_push(const char* cmd, uint32_t app_id, const std::stri
   return std::make_shared<const std::string>(encode_push(seq, cmd, data));
 }
 
+frame_ptr encode_online_push(uint32_t app_id, uint32_t count, bool lists) {
+  json data = {{"appID", app_id}, {"count", count}, {"lists", lists}};
+  auto seq = "online-" + std::to_string(++presence_seq);
+  return std::make_shared<const std::string>(encode_push(seq, "online", data));
+}
+
+frame_ptr encode_presence_delta(uint32_t app_id, uint32_t count,
+                                const std::vector<std::string>& enter,
+                                const std::vector<std::string>& exit) {
+  json data = {{"appID", app_id}, {"count", count}, {"enter", enter}, {"exit", exit}};
+  auto seq = "presence-" + std::to_string(++presence_seq);
+  return std::make_shared<const std::string>(encode_push(seq, "presence", data));
+}
+
 bool valid_message(const std::string& type, const std::string& msg, std::string& reason) {
   if (type == "text") {
     if (msg.empty()) {

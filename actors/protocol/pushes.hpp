@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "actors/messages.hpp"
 
@@ -25,6 +26,15 @@ frame_ptr encode_message_push(const chat_message& m);
 
 // `cmd` is "enter" or "exit"; data {target:"", type:"text", msg:"", from:user, appID, userID}.
 frame_ptr encode_presence_push(const char* cmd, uint32_t app_id, const std::string& user_id);
+
+// `online`: data {appID, count, lists}: how many users of the app are online, and whether
+// enter/exit pushes are on (docs/protocol.md "Presence").
+frame_ptr encode_online_push(uint32_t app_id, uint32_t count, bool lists);
+
+// `presence` to a subscriber: data {appID, count, enter: [user...], exit: [user...]}.
+frame_ptr encode_presence_delta(uint32_t app_id, uint32_t count,
+                                const std::vector<std::string>& enter,
+                                const std::vector<std::string>& exit);
 
 // True for the message types the protocol knows; img/voice/video need an http(s) URL.
 bool valid_message(const std::string& type, const std::string& msg, std::string& reason);

@@ -20,6 +20,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/node/node_interface.hpp"
+#include "actors/presence/presence_actor.hpp"
 #include "actors/routing/remote.hpp"
 #include "actors/stats/command_stats.hpp"
 
@@ -43,6 +44,8 @@ struct behaviour_context {
   // What was said and what waits for offline users (actors/store/message_store.hpp); null
   // with `store: off`.
   std::shared_ptr<message_store> store;
+  // Who is online per app and the batched presence pushes (actors/presence/presence_actor.hpp).
+  presence_handle presence;
 };
 
 using behaviour_factory = std::function<caf::behavior(caf::event_based_actor*, behaviour_context)>;

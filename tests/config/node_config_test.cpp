@@ -28,6 +28,23 @@ TEST(NodeConfig, DefaultsWithoutArguments) {
   EXPECT_FALSE(parse_config({"--presence-pushes", "maybe"}).config);
 }
 
+TEST(NodeConfig, PresenceModesPerApp) {
+  auto r = parse_config({});
+  ASSERT_TRUE(r.config);
+  EXPECT_EQ(r.config->presence_of(101), presence_mode::automatic);
+  auto per_app = parse_config({"--presence", "count,102=off,103=list,104=auto"});
+  ASSERT_TRUE(per_app.config) << per_app.error;
+  EXPECT_EQ(per_app.config->presence_of(101), presence_mode::count);
+  EXPECT_EQ(per_app.config->presence_of(102), presence_mode::off);
+  EXPECT_EQ(per_app.config->presence_of(103), presence_mode::list);
+  EXPECT_EQ(per_app.config->presence_of(104), presence_mode::automatic);
+  for (const char* bad : {"", "many", "auto,101", "auto,x=list", "auto,101=loud", "101=list"})
+    EXPECT_FALSE(parse_config({"--presence", bad}).config) << bad;
+  auto old_switch = parse_config({"--presence-pushes", "false", "--presence", "list"});
+  ASSERT_TRUE(old_switch.config);
+  EXPECT_EQ(old_switch.config->presence_of(101), presence_mode::off);
+}
+
 TEST(NodeConfig, FlagsSetEveryKindOfValue) {
   auto r = parse_config({"--listen", "0.0.0.0:9000", "--auth-secret=s3cret", "--max-connections", "7",
                          "--heartbeat-timeout", "5", "--log-level", "debug", "--app-ids", "101,102",

@@ -9,7 +9,8 @@ let node, browser;
 const open = [];
 const pages = () => open;
 before(async () => {
-  node = await startNode();
+  // Room 104 sends counts instead of enter/exit (docs/protocol.md "Presence").
+  node = await startNode({ args: ['--presence', 'auto,104=count', '--presence-interval-ms', '200'] });
   browser = await launchBrowser();
 });
 after(async () => {
@@ -167,4 +168,13 @@ test('the original gowebsocket page flow still works', () => scenario('legacy', 
   assert.ok(result.list.data.userList.includes('alice'));
   await messageFrom(alice, 'legacy', 'from the old page').waitFor();
   await alice.waitForSelector('#online-list li[data-user="legacy"]');
+}));
+
+test('a room in count mode shows the server\'s count and no join notices', () => scenario('count', pages, async () => {
+  const dan = await chat('dan', 104);
+  const eve = await chat('eve', 104);
+  for (const p of [dan, eve]) await p.locator('#online-count', { hasText: '2' }).waitFor();
+  const third = await chat('fred', 104);
+  for (const p of [dan, eve, third]) await p.locator('#online-count', { hasText: '3' }).waitFor();
+  assert.equal(await dan.locator('#timeline .notice:has-text("eve joined")').count(), 0);
 }));
