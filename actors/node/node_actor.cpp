@@ -543,7 +543,7 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
     st.setup.store = std::make_shared<message_store>(store_limits_of(*st.setup.config));
   // Linked: it goes down with the node, and the node cannot run without it.
   st.deadlines = self->spawn<caf::linked>(deadline_wheel, std::chrono::milliseconds(250));
-  st.presence = spawn_presence(self, st.setup.config, st.setup.stats);
+  st.presence = spawn_presence(self, st.setup.config, st.setup.stats, st.setup.remote);
   st.registry = spawn_behaviours(self);
   self->set_down_handler([=](caf::down_msg& dm) { on_down(self, dm); });
   // The node going down takes every actor it supervises with it.

@@ -20,12 +20,14 @@ struct app_presence {
   bool lists = true;           // as the node last said
   bool lists_pushed = true;    // what clients were last told (they start in lists mode)
   uint32_t count_pushed = 0;
+  uint32_t elsewhere = 0;      // the other nodes' users of the app, as last answered
   std::unordered_map<caf::actor_addr, sink_ptr> subscribers;
 };
 
 struct presence_state {
   std::shared_ptr<const node_config> config;
   node_stats* stats = nullptr;
+  remote_actor remote;
   std::unordered_map<uint32_t, app_presence> apps;
   std::unordered_set<uint32_t> dirty;  // apps with changes in this interval
   std::unordered_map<caf::actor_addr, uint32_t> subscribed;  // connection -> its app
@@ -47,7 +49,7 @@ void push_to_all(self_ptr self, const app_presence& app, const frame_ptr& frame)
 // One interval's pushes for one app (see the header).
 void flush_app(self_ptr self, uint32_t app_id, app_presence& app) {
   auto& st = self->state;
-  auto count = static_cast<uint32_t>(app.users.size());
+  auto count = static_cast<uint32_t>(app.users.size()) + app.elsewhere;
   auto mode = st.config->presence_of(app_id);
   if (mode == presence_mode::automatic || mode == presence_mode::count) {
     bool switched = app.lists != app.lists_pushed;
@@ -77,8 +79,23 @@ void flush_app(self_ptr self, uint32_t app_id, app_presence& app) {
   app.entered = false;
 }
 
+// A cluster: asks the other nodes how many users each app in counts has there; the answer
+// marks the app for the next flush when it changed.
+void ask_elsewhere(self_ptr self) {
+  auto& st = self->state;
+  if (!st.remote) return;
+  for (auto& [app_id, app] : st.apps) {
+    if (app.lists || app.users.empty()) continue;
+    auto id = app_id;
+    self->request(st.remote, caf::infinite, users_atom::value, id, std::string{}, uint32_t{1})
+        .then([=](const user_page& page) { self->send(self, users_atom::value, id, page.total); },
+              [](caf::error&) {});
+  }
+}
+
 void flush(self_ptr self) {
   auto& st = self->state;
+  ask_elsewhere(self);
   for (auto app_id : st.dirty) {
     auto it = st.apps.find(app_id);
     if (it == st.apps.end()) continue;
@@ -101,10 +118,11 @@ void unsubscribe(self_ptr self, const caf::actor_addr& conn) {
 
 presence_handle::behavior_type presence_actor(self_ptr self,
                                               std::shared_ptr<const node_config> config,
-                                              node_stats* stats) {
+                                              node_stats* stats, remote_actor remote) {
   auto& st = self->state;
   st.config = std::move(config);
   st.stats = stats;
+  st.remote = std::move(remote);
   auto every = std::chrono::milliseconds(st.config->presence_interval_ms);
   self->delayed_send(self, every, tick_atom::value);
   self->set_down_handler([=](caf::down_msg& dm) { unsubscribe(self, dm.source); });
@@ -142,13 +160,20 @@ presence_handle::behavior_type presence_actor(self_ptr self,
           self->monitor(conn);
         }
         presence_snapshot snap;
-        snap.count = static_cast<uint32_t>(app.users.size());
+        snap.count = static_cast<uint32_t>(app.users.size()) + app.elsewhere;
         snap.lists = app.lists;
         snap.users.reserve(app.users.size());
         for (const auto& [id, sinks] : app.users) snap.users.push_back(id);
         std::sort(snap.users.begin(), snap.users.end());
         st.dirty.insert(app_id);
         return snap;
+      },
+      [=](users_atom, uint32_t app_id, uint32_t total) {
+        auto& st = self->state;
+        auto it = st.apps.find(app_id);
+        if (it == st.apps.end() || it->second.elsewhere == total) return;
+        it->second.elsewhere = total;
+        st.dirty.insert(app_id);
       },
       [=](tick_atom) {
         flush(self);
@@ -161,8 +186,8 @@ presence_handle::behavior_type presence_actor(self_ptr self,
 }  // namespace
 
 presence_handle spawn_presence(caf::local_actor* parent, std::shared_ptr<const node_config> config,
-                               node_stats* stats) {
-  return parent->spawn<caf::linked>(presence_actor, std::move(config), stats);
+                               node_stats* stats, remote_actor remote) {
+  return parent->spawn<caf::linked>(presence_actor, std::move(config), stats, std::move(remote));
 }
 
 }  // namespace parley

@@ -13,7 +13,8 @@
 //    net changes of the interval (a user who left and came back within it is neither).
 // A login storm into one app therefore costs one message per login here and one push per
 // user per interval, not users^2 pushes. Mailbox: one message per login/logout, bounded by
-// the connections the node admits.
+// the connections the node admits. In a cluster, counts include the other nodes' users of the
+// app (one query per app in counts per interval); the lists-or-counts switch is per node.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,7 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/routing/remote.hpp"
 #include "actors/user/user_sinks.hpp"
 
 namespace parley {
@@ -49,10 +51,13 @@ using presence_handle = caf::typed_actor<
     caf::reacts_to<enter_atom, uint32_t, std::string, user_sinks_ptr, bool>,
     caf::reacts_to<exit_atom, uint32_t, std::string, bool>,
     caf::replies_to<subscribe_atom, uint32_t, caf::actor, sink_ptr, bool>::with<presence_snapshot>,
-    caf::reacts_to<tick_atom>>;
+    caf::reacts_to<tick_atom>,
+    caf::reacts_to<users_atom, uint32_t, uint32_t>>;  // another nodes' count came back
 
+// `remote`: the other nodes of a cluster (invalid alone). With it, an app in counts adds the
+// other nodes' users of the app (asked each interval: a user on two nodes counts twice).
 presence_handle spawn_presence(caf::local_actor* parent, std::shared_ptr<const node_config> config,
-                               node_stats* stats);
+                               node_stats* stats, remote_actor remote);
 
 }  // namespace parley
 

@@ -21,10 +21,24 @@ for (const shards of (process.env.SHARDS ? [Number(process.env.SHARDS)] : [1, 2]
       for (let i = 0; i < shards; ++i) redis.push(await startRedis());
       const addresses = redis.map((r) => r.address);
       nodes = [];
-      for (const id of ['n1', 'n2', 'n3']) nodes.push(await startNode({ id, redis: addresses }));
+      // App 7 sends counts instead of enter/exit (docs/protocol.md "Presence").
+      for (const id of ['n1', 'n2', 'n3'])
+        nodes.push(await startNode({ id, redis: addresses, args: ['--presence', 'auto,7=count', '--presence-interval-ms', '200'] }));
       await waitForCluster(nodes);
     });
     after(stopAll);
+
+    test('an app in count mode: every user counts the users of all nodes', async () => {
+      const users = [];
+      for (let i = 0; i < 6; ++i) users.push(await connect(nodes[i % 3], 7, `cnt${i}`));
+      const counted = (n) => (p) => p.cmd === 'online' && p.response.data.count === n;
+      // Within a few intervals (each node asks the others once per interval).
+      for (const u of users) await u.waitPushes(counted(6), 1, 5000);
+      users[5].close();
+      for (const u of users.slice(0, 5)) await u.waitPushes(counted(5), 1, 5000);
+      assert.equal(users[0].pushes.filter((p) => p.cmd === 'enter').length, 0);
+      for (const u of users.slice(0, 5)) u.close();
+    });
 
     test('private messages cross nodes in both directions', async () => {
       const a = await connect(nodes[0], 1, 'pa');

@@ -212,7 +212,7 @@ export class Client {
           const done = this.waiting.get(m.seq);
           this.waiting.delete(m.seq);
           done(m.response);
-        } else if (!m.response || ['msg', 'enter', 'exit', 'login', 'unbind'].includes(m.cmd)) {
+        } else if (!m.response || ['msg', 'enter', 'exit', 'login', 'unbind', 'online', 'presence'].includes(m.cmd)) {
           this.pushes.push(m);
           this.pushWaiters = this.pushWaiters.filter((w) => !w());
         }
