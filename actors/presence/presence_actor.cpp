@@ -16,7 +16,6 @@ struct app_presence {
   std::unordered_map<std::string, user_sinks_ptr> users;  // online here
   // Users whose state changed in this interval -> whether they were online at its start.
   std::unordered_map<std::string, bool> changed;
-  bool entered = false;        // someone entered in this interval
   bool lists = true;           // as the node last said
   bool lists_pushed = true;    // what clients were last told (they start in lists mode)
   uint32_t count_pushed = 0;
@@ -50,10 +49,13 @@ void push_to_all(self_ptr self, const app_presence& app, const frame_ptr& frame)
 void flush_app(self_ptr self, uint32_t app_id, app_presence& app) {
   auto& st = self->state;
   auto count = static_cast<uint32_t>(app.users.size()) + app.elsewhere;
-  auto mode = st.config->presence_of(app_id);
-  if (mode == presence_mode::automatic || mode == presence_mode::count) {
+  // In list mode `lists` never changes and counts are never due: only `off` pushes nothing.
+  if (st.config->presence_of(app_id) != presence_mode::off) {
+    bool entered = std::any_of(app.changed.begin(), app.changed.end(), [&](const auto& c) {
+      return !c.second && app.users.count(c.first) > 0;  // new: needs the count
+    });
     bool switched = app.lists != app.lists_pushed;
-    bool counts = !app.lists && (count != app.count_pushed || app.entered);
+    bool counts = !app.lists && (count != app.count_pushed || entered);
     if (switched || counts) {
       push_to_all(self, app, protocol::encode_online_push(app_id, count, app.lists));
       app.lists_pushed = app.lists;
@@ -76,7 +78,6 @@ void flush_app(self_ptr self, uint32_t app_id, app_presence& app) {
     }
   }
   app.changed.clear();
-  app.entered = false;
 }
 
 // A cluster: asks the other nodes how many users each app in counts has there; the answer
@@ -135,7 +136,6 @@ presence_handle::behavior_type presence_actor(self_ptr self,
         note(app, user, was);
         app.users[user] = sinks;
         app.lists = lists;
-        app.entered = true;
         st.dirty.insert(app_id);
       },
       [=](exit_atom, uint32_t app_id, const std::string& user, bool lists) {
