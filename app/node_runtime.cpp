@@ -81,13 +81,15 @@ node_runtime::node_runtime(node_config config, std::vector<behaviour_spec> extra
   node_id_ = node_id;
   users_ = std::make_shared<user_directory>();
   remote_actor remote;
+  durable_store durable;
   if (config_->clustered()) {
     cluster_ = std::make_unique<cluster::cluster_runtime>(*system_, config_, node_id, stats_,
                                                           cluster_stats_);
     remote = cluster_->remote();
+    durable = cluster_->durable();
   }
   node_ = system_->spawn(node_actor, node_setup{config_, &stats_, std::move(behaviours), node_id,
-                                                remote, users_});
+                                                remote, users_, nullptr, durable});
   pings_ = std::make_unique<keepalive>(*ioc_, std::chrono::milliseconds(config_->ping_interval * 500));
   gateway_.reset(new gateway_context{*system_, node_, fetch_registry(*system_, node_), config_,
                                      stats_, closes_, *pings_, remote,

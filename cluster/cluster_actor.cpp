@@ -10,11 +10,10 @@
 
 #include "actors/routing/merge.hpp"
 #include "cluster/peer/peer_link.hpp"
+#include "cluster/redis/value_message.hpp"
 #include "cluster/redis_keys.hpp"
 #include "config/logging.hpp"
 #include "config/node_config.hpp"
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::redis::value)
 
 namespace parley::cluster {
 namespace {

@@ -10,6 +10,7 @@
 #include "cluster/admin/gateway_service.hpp"
 #include "cluster/cluster_actor.hpp"
 #include "cluster/peer/live_streams.hpp"
+#include "cluster/store/redis_store.hpp"
 #include "cluster/peer/peer_service.hpp"
 #include "config/logging.hpp"
 #include "config/node_config.hpp"
@@ -66,6 +67,7 @@ cluster_runtime::cluster_runtime(caf::actor_system& system, std::shared_ptr<cons
                         return s;
                       }};
   remote_ = spawn_cluster_actor(system_, std::move(setup));
+  if (config_->store == "redis") durable_ = spawn_redis_store(system_, config_, shards_, &stats_);
   if (config_->cluster_secret.empty())
     log::cluster()->warn("no cluster_secret: peers are not authenticated (loopback demos and "
                          "tests only)");
@@ -113,6 +115,10 @@ void cluster_runtime::stop() {
   if (stopped_) return;
   stopped_ = true;
   if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+  if (durable_) {
+    caf::anon_send_exit(durable_, caf::exit_reason::user_shutdown);
+    durable_ = nullptr;
+  }
   if (remote_) {
     // The cluster actor leaves the registry, stops its peer links and the Redis clients.
     caf::scoped_actor self{system_};

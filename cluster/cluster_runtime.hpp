@@ -16,6 +16,7 @@
 #include "actors/node/node_interface.hpp"
 #include "actors/node/user_directory.hpp"
 #include "actors/routing/remote.hpp"
+#include "actors/store/durable_store.hpp"
 #include "actors/stats/node_stats.hpp"
 #include "actors/stats/cluster_stats.hpp"
 #include "cluster/drain.hpp"
@@ -40,6 +41,8 @@ class cluster_runtime {
 
   // The node's remote (spawned by the constructor).
   remote_actor remote() const { return remote_; }
+  // The durable message store with store: redis (cluster/store/redis_store); invalid otherwise.
+  durable_store durable() const { return durable_; }
 
   // Starts the Redis I/O thread and the gRPC server for `node`: the peers' service and the
   // management API (cluster/admin, running `registry`'s behaviours). False with `error` when
@@ -71,6 +74,7 @@ class cluster_runtime {
   std::thread io_thread_;
   std::vector<redis::client_ptr> shards_;
   remote_actor remote_;
+  durable_store durable_;
   std::unique_ptr<grpc::Service> service_;
   std::unique_ptr<grpc::Service> admin_;
   std::unique_ptr<grpc::Server> server_;

@@ -349,8 +349,8 @@ config_result from_json(const json& j) {
     return r;
   }
   c.store = j.at("store").get<std::string>();
-  if (c.store != "memory" && c.store != "off") {
-    e = "store must be memory or off, got " + c.store;
+  if (c.store != "memory" && c.store != "redis" && c.store != "off") {
+    e = "store must be memory, redis or off, got " + c.store;
     return r;
   }
   c.redis = j.at("redis").get<std::vector<std::string>>();
@@ -389,6 +389,10 @@ config_result from_json(const json& j) {
         "reaches the port could log in as anyone and drive the HTTP API. Set auth_secret and "
         "api_key (or their _file keys, or PARLEY_AUTH_SECRET / PARLEY_API_KEY), listen on "
         "127.0.0.1, or pass --insecure to run open anyway";
+    return r;
+  }
+  if (c.store == "redis" && !c.clustered()) {
+    e = "store: redis needs the Redis addresses (redis / --redis HOST:PORT)";
     return r;
   }
   if (c.clustered()) {

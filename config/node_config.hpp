@@ -101,8 +101,9 @@ struct node_config {
   // `users` and /user/list answer at most this many ids per page (limit and cursor).
   uint32_t user_list_page = 1000;
   // Message storage (docs/storage.md): "memory" keeps history and offline messages in the
-  // node (bounded, lost on restart); "off" stores nothing (no ids, no history, a message to
-  // an offline user is not kept).
+  // node (bounded, lost on restart); "redis" keeps them in Redis Streams, for every node of
+  // a cluster (needs `redis`; cluster/store/redis_store.hpp); "off" stores nothing (no ids,
+  // no history, a message to an offline user is not kept).
   std::string store = "memory";
   uint32_t history_private_window = 1000;  // messages kept per private pair
   uint32_t history_group_window = 1000;    // per group

@@ -184,7 +184,26 @@ void websocket_session::frame_done() {
 }
 
 void websocket_session::send(frame_ptr frame) {
-  to_inbox([&] { inbox_.push_back(std::move(frame)); });
+  to_inbox([&] { (held_ ? *held_ : inbox_).push_back(std::move(frame)); });
+}
+
+void websocket_session::hold() {
+  spin_guard guard(inbox_lock_);
+  if (!held_) held_ = std::make_unique<std::vector<frame_ptr>>();
+}
+
+void websocket_session::release(std::vector<frame_ptr> first) {
+  {
+    spin_guard guard(inbox_lock_);
+    inbox_.insert(inbox_.end(), std::make_move_iterator(first.begin()),
+                  std::make_move_iterator(first.end()));
+    if (held_) {
+      inbox_.insert(inbox_.end(), std::make_move_iterator(held_->begin()),
+                    std::make_move_iterator(held_->end()));
+      held_.reset();
+    }
+  }
+  net::post(ws_.get_executor(), [self = shared_from_this()] { self->take_inbox(); });
 }
 
 template <class Add>

@@ -65,6 +65,8 @@ class websocket_session : public connection_sink,
   void close(close_reason reason) override;
   void close(close_reason reason, const std::string& text) override;
   void logged_in() override;
+  void hold() override;
+  void release(std::vector<frame_ptr> first) override;
   std::shared_ptr<keepalive::member> pin() override { return weak_from_this().lock(); }
   void quiet() override;
 
@@ -116,6 +118,9 @@ class websocket_session : public connection_sink,
   // took them; guarded by inbox_lock_.
   std::vector<frame_ptr> inbox_;
   uint32_t inbox_done_ = 0;
+  // While a login holds the socket (hold()): what was sent since, for release(). Guarded by
+  // inbox_lock_; null (8 bytes) on every connection that is not being held.
+  std::unique_ptr<std::vector<frame_ptr>> held_;
   spin_flag inbox_lock_;
   uint32_t inflight_ = 0;
   uint32_t pre_app_ = 0;

@@ -16,10 +16,12 @@
 #include <string>
 #include <unordered_set>
 
+#include "actors/behaviours/behaviour_helpers.hpp"
 #include "actors/dedup/dedup_window.hpp"
 #include "actors/messages.hpp"
 #include "actors/protocol/pushes.hpp"
 #include "actors/registry/behaviour_registry.hpp"
+#include "actors/store/durable_store.hpp"
 #include "actors/store/message_store.hpp"
 
 namespace parley {
@@ -49,6 +51,30 @@ class outgoing_messages {
   // Stores a prepared send in `conv` (its server id and time) and takes the store's push;
   // with no store (store: off) encodes the push as it is.
   static void store(prepared& p, message_store* store, const conversation& conv);
+  // With store: redis: stores `p` in `conv` in the durable store (ctx.durable), then runs
+  // `then(p)` in `self` with its id and push set. If the store fails, the send is rejected
+  // and `rp` answered 1008: nothing is delivered.
+  template <class Then>
+  void store_durably(caf::event_based_actor* self, const behaviour_context& ctx, prepared p,
+                     const conversation& conv, caf::typed_response_promise<command_result> rp,
+                     Then then) {
+    sending(p);
+    self->request(ctx.durable, durable_timeout, append_atom::value, conv, p.message)
+        .then(
+            [=](const stored_ptr& s) mutable {
+              p.stored = s;
+              p.frame = s->frame;
+              then(p);
+            },
+            [=](caf::error&) mutable {
+              rejected(p);
+              rp.deliver(reply_error(result_code::store_failed,
+                                     "the message store is unavailable; nothing was sent"));
+            });
+  }
+  // Longer than the Redis client's command timeout, which answers every command.
+  static constexpr std::chrono::seconds durable_timeout{10};
+
   // The stored send's id and time in its answer (nothing when not stored).
   static void add_id(const prepared& p, nlohmann::json& data);
 

@@ -4,6 +4,8 @@
 // calls are thread-safe and non-blocking: they are posted to the session's strand.
 #pragma once
 
+#include <vector>
+
 #include <caf/fwd.hpp>
 
 #include "actors/messages.hpp"
@@ -37,6 +39,14 @@ class connection_sink {
 
   // The connection logged in (it no longer counts as anonymous for its address).
   virtual void logged_in() {}
+
+  // Holds what is sent from now on until release(first), which puts `first` ahead of it:
+  // a login that fetches what was kept for the user (store: redis) makes the socket
+  // deliverable at once without letting a live message pass the older kept ones.
+  virtual void hold() {}
+  virtual void release(std::vector<frame_ptr> first) {
+    for (auto& f : first) send(std::move(f));
+  }
 };
 
 }  // namespace parley

@@ -26,7 +26,8 @@ void watch(self_ptr self, const caf::actor& child, actor_kind kind, std::string 
 caf::actor spawn_behaviour(self_ptr self, const behaviour_spec& spec) {
   auto& st = self->state;
   behaviour_context ctx{caf::actor_cast<node_handle>(self), st.setup.config, st.setup.stats,
-                        st.directory, st.setup.remote, st.setup.store, st.presence};
+                        st.directory, st.setup.remote, st.setup.store, st.presence,
+                        st.setup.durable};
   auto make = spec.make;
   auto stats = st.setup.stats;
   auto handler = self->spawn([make, ctx, stats](caf::event_based_actor* b) -> caf::behavior {
@@ -593,8 +594,12 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
                                 log::safe(user_id), kept.size());
             user.sinks->add(sink);
           }, since.get());
-        else
+        else {
+          // store: redis: what was kept for the user is taken from Redis after the directory
+          // entry is written (below); live messages wait behind it on the socket meanwhile.
+          if (st.setup.durable) sink->hold();
           user.sinks->add(sink);
+        }
         if (auto w = st.watched.find(conn.address()); w != st.watched.end())
           if (auto* e = st.connections.find(w->second.second))
             st.connections.logged_in(*e, app_id, user_id);
@@ -603,7 +608,7 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
         bool lists = lists_now(self, app_id);
         if (lists) presence(self, "enter", app_id, user_id, user_id);
         if (first_here) self->send(st.presence, enter_atom::value, app_id, user_id, user.sinks, lists);
-        if (!first_here || !st.setup.remote) return user.handle;
+        if (!st.setup.remote || (!first_here && !st.setup.durable)) return user.handle;
         // The first device of this user here: answered once the directory holds the entry,
         // so that a message sent from any node after the client saw its reply finds it.
         // Then, if the user is on other nodes too, it joins their groups here (membership
@@ -611,6 +616,37 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
         auto rp = self->make_response_promise<caf::actor>();
         auto handle = user.handle;
         auto key = user_key{app_id, user_id};
+        // store: redis: what was kept for the user, taken once the directory entry is in
+        // Redis (a keep after that sees the entry and is delivered live instead; see
+        // durable_store.hpp), goes out first; then `then()`.
+        auto take_kept = [=](std::function<void()> then) mutable {
+          if (!self->state.setup.durable) return then();
+          self->request(self->state.setup.durable, std::chrono::seconds(10), take_atom::value, key)
+              .then(
+                  [=](std::vector<stored_ptr>& kept) mutable {
+                    std::vector<frame_ptr> frames;
+                    frames.reserve(kept.size());
+                    for (const auto& m : kept) frames.push_back(m->frame);
+                    self->state.setup.stats->pushes_delivered_total.fetch_add(
+                        kept.size(), std::memory_order_relaxed);
+                    if (!kept.empty())
+                      log::node()->info("offline app={} user={} delivered {} kept messages",
+                                        app_id, log::safe(user_id), kept.size());
+                    sink->release(std::move(frames));
+                    then();
+                  },
+                  [=](caf::error&) mutable {
+                    // Kept messages stay in Redis for the next login.
+                    log::node()->warn("offline app={} user={}: could not take kept messages",
+                                      app_id, log::safe(user_id));
+                    sink->release({});
+                    then();
+                  });
+        };
+        if (!first_here) {
+          take_kept([=]() mutable { rp.deliver(handle); });
+          return rp;
+        }
         auto groups_elsewhere = [=]() mutable {
           self->request(self->state.setup.remote, caf::infinite, user_groups_atom::value, key)
               .then(
@@ -626,8 +662,8 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
                   [=](caf::error&) mutable { rp.deliver(handle); });
         };
         self->request(st.setup.remote, caf::infinite, publish_atom::value, key)
-            .then([=](bool) mutable { groups_elsewhere(); },
-                  [=](caf::error&) mutable { groups_elsewhere(); });
+            .then([=](bool) mutable { take_kept(groups_elsewhere); },
+                  [=](caf::error&) mutable { take_kept(groups_elsewhere); });
         return rp;
       },
       [=](join_atom, uint32_t app_id, const std::string& group, const std::string& user_id,

@@ -35,6 +35,7 @@
 #include "actors/node/node_interface.hpp"
 #include "actors/node/user_directory.hpp"
 #include "actors/presence/presence_actor.hpp"
+#include "actors/store/durable_store.hpp"
 #include "actors/store/message_store.hpp"
 #include "actors/registry/behaviour_registry.hpp"
 #include "actors/routing/remote.hpp"
@@ -58,6 +59,9 @@ struct node_setup {
   user_directory_ptr users;
   // Stored messages; made by the node from the config when not given (null with store off).
   message_store_ptr store;
+  // The durable store of a cluster (store: redis; actors/store/durable_store.hpp), used
+  // instead of `store`; invalid otherwise.
+  durable_store durable;
 };
 
 struct node_state {

@@ -23,6 +23,7 @@
 #include "actors/presence/presence_actor.hpp"
 #include "actors/routing/remote.hpp"
 #include "actors/stats/command_stats.hpp"
+#include "actors/store/durable_store.hpp"
 
 namespace parley {
 
@@ -46,6 +47,9 @@ struct behaviour_context {
   std::shared_ptr<message_store> store;
   // Who is online per app and the batched presence pushes (actors/presence/presence_actor.hpp).
   presence_handle presence;
+  // With store: redis, the durable store instead (actors/store/durable_store.hpp): every
+  // send is stored there first, and `store` is null. Invalid otherwise.
+  durable_store durable;
 };
 
 using behaviour_factory = std::function<caf::behavior(caf::event_based_actor*, behaviour_context)>;

@@ -28,6 +28,11 @@ struct cluster_stats {
   std::atomic<uint32_t> live_nodes{0};               // this one included
   std::atomic<uint32_t> peers_connected{0};
   std::atomic<uint64_t> directory_republished_total{0};  // entries written again after Redis returned
+  // store: redis (cluster/store/redis_store)
+  std::atomic<uint64_t> store_appends_total{0};   // messages stored
+  std::atomic<uint64_t> store_failures_total{0};  // writes or reads the store could not do
+  std::atomic<uint64_t> store_kept_total{0};      // messages kept for offline users
+  std::atomic<uint64_t> store_taken_total{0};     // kept messages handed to a login
 };
 
 }  // namespace parley::cluster

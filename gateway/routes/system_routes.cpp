@@ -107,6 +107,8 @@ nlohmann::json cluster_json(const cluster::cluster_stats& c, const node_config& 
                  {"reconnects", load(c.peer_reconnects_total)}, {"refused", load(c.peer_refused_total)},
                  {"channelResets", load(c.peer_channel_resets_total)},
                  {"served", load(c.peer_requests_served_total)}}},
+      {"store", {{"appends", load(c.store_appends_total)}, {"failures", load(c.store_failures_total)},
+                 {"kept", load(c.store_kept_total)}, {"taken", load(c.store_taken_total)}}},
   };
 }
 
@@ -224,6 +226,10 @@ void cluster_metrics(std::ostringstream& out, const cluster::cluster_stats& c) {
   metric(out, "parley_cluster_peer_reconnects_total", "counter", "Peer streams opened again after a break.", load(c.peer_reconnects_total));
   metric(out, "parley_cluster_peer_channel_resets_total", "counter", "Peer channels replaced after staying unconnected.", load(c.peer_channel_resets_total));
   metric(out, "parley_cluster_peer_refused_total", "counter", "Inbound peer streams refused (cluster secret).", load(c.peer_refused_total));
+  metric(out, "parley_cluster_store_appends_total", "counter", "Messages stored in Redis (store: redis).", load(c.store_appends_total));
+  metric(out, "parley_cluster_store_failures_total", "counter", "Store commands that failed (the sender got 1008).", load(c.store_failures_total));
+  metric(out, "parley_cluster_store_kept_total", "counter", "Messages kept in Redis for offline users.", load(c.store_kept_total));
+  metric(out, "parley_cluster_store_taken_total", "counter", "Kept messages handed to a login.", load(c.store_taken_total));
   metric(out, "parley_cluster_peer_requests_served_total", "counter", "Requests from peers carried out here.", load(c.peer_requests_served_total));
 }
 

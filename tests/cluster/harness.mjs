@@ -65,13 +65,15 @@ function waitForLine(proc, re, what, ms = 10000) {
 }
 
 // A redis-server on a free port, without persistence. {port, address, proc, stop(), start()}
-export async function startRedis(port = 0) {
+// {aof: true}: append-only file on, fsync on every write (the storage tests restart Redis).
+export async function startRedis(port = 0, { aof = false } = {}) {
   port = port || await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'parley-redis-'));
   dirs.push(dir);
   const run = async () => {
     const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '',
-                                        '--appendonly', 'no', '--dir', dir, '--protected-mode', 'no'],
+                                        ...(aof ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+                                        '--dir', dir, '--protected-mode', 'no'],
                        { stdio: ['ignore', 'pipe', 'pipe'] });
     started.push(proc);
     await waitForLine(proc, /Ready to accept connections/, 'redis-server');

@@ -18,7 +18,9 @@ namespace {
 
 caf::behavior make_ack(caf::event_based_actor*, behaviour_context ctx) {
   return {[=](handle_atom, const command& c) -> command_result {
-    if (!ctx.store) return reply_error(result_code::no_data, "read state is off (store: off)");
+    if (!ctx.store)
+      return reply_error(result_code::no_data, ctx.durable ? "read state is not kept with store: redis yet"
+                                                           : "read state is off (store: off)");
     std::string name, up_to, reason;
     if (!protocol::read_string(*c.data, "conversation", name, true, reason) ||
         !protocol::read_string(*c.data, "upTo", up_to, true, reason))
@@ -48,7 +50,9 @@ command_result counts(message_store& store, const login_info& login,
 
 caf::behavior make_unread(caf::event_based_actor* self, behaviour_context ctx) {
   return {[=](handle_atom, const command& c) -> caf::result<command_result> {
-    if (!ctx.store) return reply_error(result_code::no_data, "read state is off (store: off)");
+    if (!ctx.store)
+      return reply_error(result_code::no_data, ctx.durable ? "read state is not kept with store: redis yet"
+                                                           : "read state is off (store: off)");
     if (!c.login->user) return counts(*ctx.store, *c.login, {});
     auto rp = self->make_response_promise<command_result>();
     auto store = ctx.store;

@@ -19,21 +19,29 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
       return reply_error(result_code::unauthorized, "sendAll is not allowed for clients of this app");
     auto p = outgoing->prepare(c, "", false);
     if (!p.ok) return p.answer;
-    outgoing_messages::store(p, ctx.store.get(), conversation::room(c.login->app_id));
-    outgoing->sending(p);
     auto rp = self->make_response_promise<command_result>();
-    self->request(ctx.node, caf::infinite, send_app_atom::value, c.login->app_id, p.frame)
-        .then(
-            [=](uint32_t n) mutable {
-              nlohmann::json data{{"msgID", p.msg_id}, {"recipients", n}};
-              outgoing_messages::add_id(p, data);
-              outgoing->accepted(p, data);
-              rp.deliver(reply_ok(std::move(data)));
-            },
-            [=](caf::error&) mutable {
-              outgoing->rejected(p);
-              rp.deliver(reply_error(result_code::server_error));
-            });
+    auto app = c.login->app_id;
+    auto send = [=](const outgoing_messages::prepared& p) mutable {
+      self->request(ctx.node, caf::infinite, send_app_atom::value, app, p.frame)
+          .then(
+              [=](uint32_t n) mutable {
+                nlohmann::json data{{"msgID", p.msg_id}, {"recipients", n}};
+                outgoing_messages::add_id(p, data);
+                outgoing->accepted(p, data);
+                rp.deliver(reply_ok(std::move(data)));
+              },
+              [=](caf::error&) mutable {
+                outgoing->rejected(p);
+                rp.deliver(reply_error(result_code::server_error));
+              });
+    };
+    if (ctx.durable) {  // store: redis: stored first (1008 and nothing sent if that fails)
+      outgoing->store_durably(self, ctx, std::move(p), conversation::room(app), rp, send);
+      return rp;
+    }
+    outgoing_messages::store(p, ctx.store.get(), conversation::room(app));
+    outgoing->sending(p);
+    send(p);
     return rp;
   }};
 }

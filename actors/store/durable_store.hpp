@@ -1,0 +1,59 @@
+// durable_store: the message store of a cluster (store: redis), as a typed actor interface
+// with asynchronous answers and no storage engine in it. cluster/store/redis_store
+// implements it on Redis Streams (docs/storage.md); actors/ only sees this header.
+//
+//   (append_atom, conversation, chat_message) -> stored_ptr
+//        stores the message at the end of its conversation; the answer carries the server id
+//        and time (the stream entry's) and the encoded `msg` push. An error when the store
+//        could not write it: the sender gets 1008 and nothing is delivered.
+//   (history_atom, conversation, before, limit) -> history_page
+//        newest first, older than `before` ("" = from the newest), at most `limit`.
+//   (keep_atom, user_key, conversation, stored_ptr, force) -> keep_outcome
+//        keeps a message for a user who has no connection anywhere, unless (force false) the
+//        directory shows the user on a node by now: then `online`, and the sender tries to
+//        deliver again. One atomic step against the login's take (see take_atom).
+//   (take_atom, user_key) -> std::vector<stored_ptr>
+//        what was kept for the user, oldest first, removed from the store. A login asks after
+//        its directory entry is written, so a keep either comes before the take (and is in
+//        it) or sees the entry (and is delivered live): nothing falls between.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/messages.hpp"
+#include "actors/routing/keys.hpp"
+#include "actors/store/conversation.hpp"
+#include "actors/store/message_store.hpp"
+
+namespace parley {
+
+using append_atom = caf::atom_constant<caf::atom("append")>;
+using history_atom = caf::atom_constant<caf::atom("history")>;
+using keep_atom = caf::atom_constant<caf::atom("keep")>;
+using take_atom = caf::atom_constant<caf::atom("take")>;
+
+struct history_page {
+  std::vector<stored_ptr> messages;  // newest first
+  bool more = false;                 // older ones remain
+};
+
+enum class keep_outcome : uint8_t { kept, online };
+
+using durable_store = caf::typed_actor<
+    caf::replies_to<append_atom, conversation, protocol::chat_message>::with<stored_ptr>,
+    caf::replies_to<history_atom, conversation, std::string, uint32_t>::with<history_page>,
+    caf::replies_to<keep_atom, user_key, conversation, stored_ptr, bool>::with<keep_outcome>,
+    caf::replies_to<take_atom, user_key>::with<std::vector<stored_ptr>>>;
+
+}  // namespace parley
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::conversation)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::protocol::chat_message)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::stored_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::history_page)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::keep_outcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<parley::stored_ptr>)

@@ -1,0 +1,278 @@
+#include "cluster/store/redis_store.hpp"
+
+#include <functional>
+#include <unordered_map>
+
+#include "actors/protocol/pushes.hpp"
+#include "actors/stats/cluster_stats.hpp"
+#include "cluster/redis/value_message.hpp"
+#include "cluster/redis_keys.hpp"
+#include "config/logging.hpp"
+#include "config/node_config.hpp"
+
+namespace parley::cluster {
+namespace {
+
+using redis::value;
+
+// redis client -> store: (reply_atom, call id, value)
+using reply_atom = caf::atom_constant<caf::atom("storeRep")>;
+
+using impl_actor = durable_store::extend<caf::reacts_to<reply_atom, uint64_t, value>>;
+
+// KEYS[1] the conversation's stream; ARGV: maxlen, minid, ttl ms, from, target, type, msg,
+// msgID. Returns the new entry's id.
+const char* const append_script = R"(
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
+  'f', ARGV[4], 't', ARGV[5], 'y', ARGV[6], 'm', ARGV[7], 'i', ARGV[8])
+redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return id)";
+
+// KEYS[1] the user's directory hash, KEYS[2] their inbox; ARGV: force, maxlen, ttl ms,
+// conversation key, id, from, target, type, msg, msgID. 0: the user is on a node now.
+const char* const keep_script = R"(
+if ARGV[1] == '0' and redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'c', ARGV[4], 'd', ARGV[5],
+  'f', ARGV[6], 't', ARGV[7], 'y', ARGV[8], 'm', ARGV[9], 'i', ARGV[10])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+return 1)";
+
+// KEYS[1] the inbox: everything in it, then gone.
+const char* const take_script = R"(
+local r = redis.call('XRANGE', KEYS[1], '-', '+')
+redis.call('DEL', KEYS[1])
+return r)";
+
+struct store_state {
+  std::shared_ptr<const node_config> config;
+  std::vector<redis::client_ptr> shards;
+  cluster_stats* stats = nullptr;
+  std::unordered_map<uint64_t, std::function<void(value&)>> calls;
+  uint64_t next_call = 0;
+  bool failing = false;  // logged once per run of failures
+  static inline const char* name = "parley.store";
+};
+
+using self_ptr = impl_actor::stateful_pointer<store_state>;
+
+std::string stream_key(const conversation& conv) { return "parley:c:" + conv.key(); }
+std::string inbox_key(const user_key& u) {
+  return "parley:in:" + std::to_string(u.app_id) + ":" + u.user_id;
+}
+
+size_t shard_for(self_ptr self, const std::string& key) {
+  return keys::shard_of(key, self->state.shards.size());
+}
+
+uint64_t window_of(const node_config& c, conversation::kind k) {
+  switch (k) {
+    case conversation::kind::pair: return c.history_private_window;
+    case conversation::kind::group: return c.history_group_window;
+    case conversation::kind::room: break;
+  }
+  return c.history_room_window;
+}
+
+uint64_t max_age_ms(const node_config& c) { return uint64_t{c.history_max_age} * 1000; }
+
+// Runs `args` on `shard`; `then` runs in this actor with the reply.
+void call(self_ptr self, size_t shard, std::vector<std::string> args,
+          std::function<void(value&)> then) {
+  auto& st = self->state;
+  st.stats->redis_commands_total.fetch_add(1, std::memory_order_relaxed);
+  auto id = ++st.next_call;
+  st.calls.emplace(id, std::move(then));
+  auto me = caf::actor_cast<caf::actor>(self);
+  st.shards[shard]->command(std::move(args), [me, id](value v) {
+    caf::anon_send(me, reply_atom::value, id, std::move(v));
+  });
+}
+
+// A failed command: counted, logged at the first of a run, an error for the requester.
+caf::error failed(self_ptr self, const char* what, const value& v) {
+  auto& st = self->state;
+  st.stats->store_failures_total.fetch_add(1, std::memory_order_relaxed);
+  if (!st.failing)
+    log::cluster()->warn("store: {} failed: {} (senders get 1008 until Redis answers)", what,
+                         log::safe(v.str, 200));
+  st.failing = true;
+  return caf::make_error(caf::sec::request_receiver_down);
+}
+
+void succeeded(self_ptr self) {
+  if (self->state.failing) log::cluster()->info("store: Redis answers again");
+  self->state.failing = false;
+}
+
+// A stream entry [id, [field, value, ...]] as a stored message of `conv`; `frame` encodes
+// its push (kept and taken messages go out; history pages do not need one).
+stored_ptr entry_to_message(const value& entry, bool frame, std::string* conv_key = nullptr) {
+  if (entry.type != value::kind::array || entry.elements.size() != 2) return nullptr;
+  auto id = message_id::parse(entry.elements[0].str);
+  if (!id) return nullptr;
+  auto out = std::make_shared<stored_message>();
+  out->id = *id;
+  auto& m = out->message;
+  m.id = id->str();
+  m.time_ms = static_cast<int64_t>(id->ms);
+  const auto& fields = entry.elements[1].elements;
+  for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+    const auto& f = fields[i].str;
+    const auto& v = fields[i + 1].str;
+    if (f.size() != 1) continue;
+    switch (f[0]) {
+      case 'f': m.from = v; break;
+      case 't': m.target = v; break;
+      case 'y': m.type = v; break;
+      case 'm': m.msg = v; break;
+      case 'i': m.msg_id = v; break;
+      case 'c': if (conv_key) *conv_key = v; break;
+      case 'd':  // an inbox entry: the message's own id in its conversation
+        if (auto own = message_id::parse(v)) {
+          out->id = *own;
+          m.id = own->str();
+          m.time_ms = static_cast<int64_t>(own->ms);
+        }
+        break;
+      default: break;
+    }
+  }
+  if (frame) out->frame = protocol::encode_message_push(m);
+  return out;
+}
+
+}  // namespace
+
+namespace {
+
+impl_actor::behavior_type store_actor(self_ptr self, std::shared_ptr<const node_config> config,
+                                      std::vector<redis::client_ptr> shards, cluster_stats* stats) {
+  self->state.config = std::move(config);
+  self->state.shards = std::move(shards);
+  self->state.stats = stats;
+  return {
+      [=](append_atom, const conversation& conv,
+          protocol::chat_message& m) -> caf::result<stored_ptr> {
+        auto& c = *self->state.config;
+        auto key = stream_key(conv);
+        auto now = static_cast<uint64_t>(protocol::unix_millis());
+        auto age = max_age_ms(c);
+        auto minid = std::to_string(now > age ? now - age : 0);
+        auto rp = self->make_response_promise<stored_ptr>();
+        std::vector<std::string> args{"EVAL", append_script, "1", key,
+                                      std::to_string(window_of(c, conv.what)), minid,
+                                      std::to_string(age), m.from, m.target, m.type, m.msg,
+                                      m.msg_id};
+        call(self, shard_for(self, key), std::move(args), [=](value& v) mutable {
+          auto id = v.type == value::kind::string ? message_id::parse(v.str) : std::nullopt;
+          if (!id) {
+            rp.deliver(failed(self, "append", v));
+            return;
+          }
+          succeeded(self);
+          self->state.stats->store_appends_total.fetch_add(1, std::memory_order_relaxed);
+          auto out = std::make_shared<stored_message>();
+          out->id = *id;
+          out->message = std::move(m);
+          out->message.id = id->str();
+          out->message.time_ms = static_cast<int64_t>(id->ms);
+          out->frame = protocol::encode_message_push(out->message);
+          rp.deliver(stored_ptr{std::move(out)});
+        });
+        return rp;
+      },
+      [=](history_atom, const conversation& conv, const std::string& before,
+          uint32_t limit) -> caf::result<history_page> {
+        auto key = stream_key(conv);
+        auto rp = self->make_response_promise<history_page>();
+        std::vector<std::string> args{"XREVRANGE", key, before.empty() ? "+" : "(" + before, "-",
+                                      "COUNT", std::to_string(uint64_t{limit} + 1)};
+        call(self, shard_for(self, key), std::move(args), [=](value& v) mutable {
+          if (v.type != value::kind::array) {
+            rp.deliver(failed(self, "history", v));
+            return;
+          }
+          succeeded(self);
+          history_page page;
+          for (const auto& e : v.elements) {
+            if (page.messages.size() == limit) {
+              page.more = true;
+              break;
+            }
+            if (auto m = entry_to_message(e, false)) page.messages.push_back(std::move(m));
+          }
+          rp.deliver(std::move(page));
+        });
+        return rp;
+      },
+      [=](keep_atom, const user_key& user, const conversation& conv, const stored_ptr& s,
+          bool force) -> caf::result<keep_outcome> {
+        auto& c = *self->state.config;
+        auto directory = keys::of(user);
+        const auto& m = s->message;
+        auto rp = self->make_response_promise<keep_outcome>();
+        std::vector<std::string> args{"EVAL", keep_script, "2", directory, inbox_key(user),
+                                      force ? "1" : "0", std::to_string(c.offline_per_user),
+                                      std::to_string(max_age_ms(c)), conv.key(), m.id, m.from,
+                                      m.target, m.type, m.msg, m.msg_id};
+        call(self, shard_for(self, directory), std::move(args), [=](value& v) mutable {
+          if (v.type != value::kind::integer) {
+            rp.deliver(failed(self, "keep", v));
+            return;
+          }
+          succeeded(self);
+          if (v.integer == 0) {
+            rp.deliver(keep_outcome::online);
+            return;
+          }
+          self->state.stats->store_kept_total.fetch_add(1, std::memory_order_relaxed);
+          rp.deliver(keep_outcome::kept);
+        });
+        return rp;
+      },
+      [=](take_atom, const user_key& user) -> caf::result<std::vector<stored_ptr>> {
+        auto directory = keys::of(user);
+        auto rp = self->make_response_promise<std::vector<stored_ptr>>();
+        std::vector<std::string> args{"EVAL", take_script, "1", inbox_key(user)};
+        auto oldest = [=] {
+          auto now = static_cast<uint64_t>(protocol::unix_millis());
+          auto age = max_age_ms(*self->state.config);
+          return now > age ? now - age : 0;
+        };
+        call(self, shard_for(self, directory), std::move(args), [=](value& v) mutable {
+          if (v.type != value::kind::array) {
+            rp.deliver(failed(self, "take", v));
+            return;
+          }
+          succeeded(self);
+          std::vector<stored_ptr> out;
+          out.reserve(v.elements.size());
+          auto from = oldest();
+          for (const auto& e : v.elements)
+            if (auto m = entry_to_message(e, true); m && m->id.ms >= from) out.push_back(std::move(m));
+          self->state.stats->store_taken_total.fetch_add(out.size(), std::memory_order_relaxed);
+          rp.deliver(std::move(out));
+        });
+        return rp;
+      },
+      [=](reply_atom, uint64_t id, value& v) {
+        auto& calls = self->state.calls;
+        auto it = calls.find(id);
+        if (it == calls.end()) return;
+        auto fn = std::move(it->second);
+        calls.erase(it);
+        fn(v);
+      },
+  };
+}
+
+}  // namespace
+
+durable_store spawn_redis_store(caf::actor_system& system, std::shared_ptr<const node_config> config,
+                                std::vector<redis::client_ptr> shards, cluster_stats* stats) {
+  auto handle = system.spawn(store_actor, std::move(config), std::move(shards), stats);
+  return caf::actor_cast<durable_store>(handle);
+}
+
+}  // namespace parley::cluster

@@ -1,0 +1,194 @@
+// store: redis -- messages kept in Redis Streams, for every node of a cluster: a real
+// redis-server with its append-only file on, three real parley nodes, real WebSocket clients.
+// What a user sees: the server id in the answer and the push, the same history from every
+// node, offline messages on login at any node, nothing lost when the node or Redis restarts,
+// and 1008 (never a silent loss) while Redis is down.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startRedis, startNode, stopAll, connect, waitForCluster, getJson, sleep } from './harness.mjs';
+
+const msgFrom = (from) => (p) => p.cmd === 'msg' && p.response?.data?.from === from;
+const args = ['--store', 'redis'];
+
+// Sends `n` private messages a -> to, one after the other; returns the answers.
+async function sendMany(a, to, n, prefix) {
+  const answers = [];
+  for (let i = 0; i < n; ++i) {
+    const r = await a.request('sendMessage', { userID: to, type: 'text', msg: `${prefix}${i}`, msgID: `${prefix}${i}` });
+    assert.equal(r.code, 200, JSON.stringify(r));
+    answers.push(r.data);
+  }
+  return answers;
+}
+
+// Every page of a history, newest first, following nextBefore.
+async function allPages(client, query, limit) {
+  const pages = [];
+  let before;
+  for (;;) {
+    const r = await client.request('history', { ...query, limit, ...(before ? { before } : {}) });
+    assert.equal(r.code, 200, JSON.stringify(r));
+    pages.push(r.data.messages);
+    if (!r.data.more) return pages;
+    before = r.data.nextBefore;
+  }
+}
+
+const idLess = (x, y) => {
+  const [xm, xs] = x.split('-').map(BigInt);
+  const [ym, ys] = y.split('-').map(BigInt);
+  return xm < ym || (xm === ym && xs < ys);
+};
+
+describe('store: redis, three nodes', () => {
+  let redis, nodes;
+  before(async () => {
+    redis = await startRedis(0, { aof: true });
+    nodes = [];
+    for (const id of ['s1', 's2', 's3']) nodes.push(await startNode({ id, redis: [redis.address], args }));
+    await waitForCluster(nodes);
+  });
+  after(stopAll);
+
+  test('a message is stored before its answer: the id is in the answer and the push, and every node reads the same history', async () => {
+    const a = await connect(nodes[0], 1, 'ha');
+    const b = await connect(nodes[1], 1, 'hb');
+    const answers = await sendMany(a, 'hb', 5, 'h');
+    for (const d of answers) {
+      assert.equal(d.delivered, true);
+      assert.match(d.id, /^\d+-\d+$/);
+      assert.equal(typeof d.time, 'number');
+    }
+    for (let i = 1; i < answers.length; ++i) assert.ok(idLess(answers[i - 1].id, answers[i].id));
+    const pushes = await b.waitPushes(msgFrom('ha'), 5);
+    assert.deepEqual(pushes.map((p) => p.response.data.id), answers.map((d) => d.id));
+    // A device of hb on the third node reads the pair's history from Redis.
+    const b3 = await connect(nodes[2], 1, 'hb');
+    const r = await b3.request('history', { with: 'ha', limit: 10 });
+    assert.equal(r.code, 200);
+    assert.deepEqual(r.data.messages.map((m) => m.id), answers.map((d) => d.id).reverse());
+    assert.deepEqual(r.data.messages.map((m) => m.msg), ['h4', 'h3', 'h2', 'h1', 'h0']);
+    assert.equal(r.data.more, false);
+    a.close(); b.close(); b3.close();
+  });
+
+  test('an offline user receives 1,000 messages on login at another node: complete, in order, once', async () => {
+    const a = await connect(nodes[0], 1, 'oa');
+    const answers = await sendMany(a, 'ob', 1000, 'o');
+    for (const d of answers) {
+      assert.equal(d.delivered, false);
+      assert.equal(d.offline, true);
+    }
+    const b = await connect(nodes[1], 1, 'ob');
+    const got = await b.waitPushes(msgFrom('oa'), 1000, 10000);
+    assert.deepEqual(got.map((p) => p.response.data.msg), answers.map((_, i) => `o${i}`));
+    assert.deepEqual(got.map((p) => p.response.data.id), answers.map((d) => d.id));
+    // A message sent now comes after them, once.
+    const r = await a.request('sendMessage', { userID: 'ob', type: 'text', msg: 'live' });
+    assert.equal(r.data.delivered, true);
+    const all = await b.waitPushes(msgFrom('oa'), 1001);
+    assert.equal(all[1000].response.data.msg, 'live');
+    // Taken: a second device (on the third node) gets none of them again.
+    const b2 = await connect(nodes[2], 1, 'ob');
+    await sleep(300);
+    assert.equal(b2.pushes.filter(msgFrom('oa')).length, 0);
+    await sleep(200);
+    assert.equal(b.pushes.filter(msgFrom('oa')).length, 1001);
+    a.close(); b.close(); b2.close();
+  });
+
+  test('a login in the middle of a stream of messages: each arrives once, none is left behind', async () => {
+    const a = await connect(nodes[0], 5, 'sa');
+    const sends = [];
+    let b;
+    for (let i = 0; i < 400; ++i) {
+      sends.push(a.request('sendMessage', { userID: 'sb', type: 'text', msg: `s${i}` }));
+      if (i === 150) b = connect(nodes[1], 5, 'sb');  // logs in while the rest are sent
+      if (i % 50 === 49) await sleep(5);
+    }
+    const answers = await Promise.all(sends);
+    for (const r of answers) assert.equal(r.code, 200, JSON.stringify(r));
+    // The login fell inside the stream: some were kept for sb, the rest delivered live.
+    const kept = answers.filter((r) => r.data.offline).length;
+    assert.ok(kept > 0 && kept < 400, `kept ${kept} of 400`);
+    b = await b;
+    const got = await b.waitPushes(msgFrom('sa'), 400, 10000);
+    await sleep(300);
+    const texts = b.pushes.filter(msgFrom('sa')).map((p) => p.response.data.msg);
+    assert.equal(texts.length, 400, 'each once');
+    assert.deepEqual([...texts].sort(), answers.map((_, i) => `s${i}`).sort());
+    const ids = got.map((p) => p.response.data.id);
+    const inOrder = ids.every((id, i) => i === 0 || idLess(ids[i - 1], id));
+    assert.ok(inOrder, `in id order: ${texts.join(' ')}`);
+    a.close(); b.close();
+  });
+
+  test('group history pages cover the conversation exactly once; a non-member gets 1003', async () => {
+    const m1 = await connect(nodes[0], 2, 'g1');
+    const m2 = await connect(nodes[1], 2, 'g2');
+    const out = await connect(nodes[2], 2, 'g3');
+    for (const m of [m1, m2]) assert.equal((await m.request('join', { group: 'hist' })).code, 200);
+    const ids = [];
+    for (let i = 0; i < 25; ++i) {
+      const r = await (i % 2 ? m2 : m1).request('sendGroup', { group: 'hist', type: 'text', msg: `m${i}` });
+      assert.equal(r.code, 200, JSON.stringify(r));
+      ids.push(r.data.id);
+    }
+    const pages = await allPages(m2, { group: 'hist' }, 10);
+    assert.deepEqual(pages.map((p) => p.length), [10, 10, 5]);
+    assert.deepEqual(pages.flat().map((m) => m.id), ids.slice().reverse());
+    assert.equal((await out.request('history', { group: 'hist' })).code, 1003);
+    assert.equal((await out.request('sendGroup', { group: 'hist', type: 'text', msg: 'x' })).code, 1003);
+    // The non-member's refused send was not stored.
+    const again = await m1.request('history', { group: 'hist', limit: 100 });
+    assert.equal(again.data.messages.length, 25);
+    m1.close(); m2.close(); out.close();
+  });
+
+  test('a node killed with -9 after the 200, before the receiver was online: the receiver gets the message after the restart', async () => {
+    const a = await connect(nodes[0], 3, 'ka');
+    const r = await a.request('sendMessage', { userID: 'kb', type: 'text', msg: 'survives' });
+    assert.equal(r.code, 200);
+    assert.equal(r.data.offline, true);
+    await nodes[0].kill();
+    await nodes[0].restart();
+    await waitForCluster(nodes);
+    const b = await connect(nodes[0], 3, 'kb');
+    const got = await b.waitPushes(msgFrom('ka'), 1);
+    assert.equal(got[0].response.data.msg, 'survives');
+    assert.equal(got[0].response.data.id, r.data.id);
+    b.close();
+  });
+
+  test('Redis restarted with its append-only file: history intact; while it is down sends get 1008 and nothing is delivered', async () => {
+    const a = await connect(nodes[1], 4, 'ra');
+    const b = await connect(nodes[2], 4, 'rb');
+    const before = await sendMany(a, 'rb', 3, 'r');
+    await b.waitPushes(msgFrom('ra'), 3);
+    await redis.stop();
+    const down = await a.request('sendMessage', { userID: 'rb', type: 'text', msg: 'lost?' });
+    assert.equal(down.code, 1008, JSON.stringify(down));
+    const downGroup = await a.request('sendAll', { type: 'text', msg: 'lost?' });
+    assert.equal(downGroup.code, 1008, JSON.stringify(downGroup));
+    assert.equal((await b.request('history', { with: 'ra' })).code, 1008);
+    await redis.start();
+    // The nodes reconnect by themselves; the history written before the restart is there.
+    const deadline = Date.now() + 10000;
+    let h;
+    for (;;) {
+      h = await b.request('history', { with: 'ra' });
+      if (h.code === 200 || Date.now() > deadline) break;
+      await sleep(100);
+    }
+    assert.equal(h.code, 200, JSON.stringify(h));
+    assert.deepEqual(h.data.messages.map((m) => m.id), before.map((d) => d.id).reverse());
+    await sleep(300);
+    assert.equal(b.pushes.filter(msgFrom('ra')).length, 3, 'nothing of the refused sends arrived');
+    const after = await a.request('sendMessage', { userID: 'rb', type: 'text', msg: 'back' });
+    assert.equal(after.code, 200);
+    assert.equal((await b.waitPushes(msgFrom('ra'), 4))[3].response.data.msg, 'back');
+    const state = await getJson(nodes[1].base, '/system/state');
+    assert.ok(state.data.cluster.store.failures >= 2, JSON.stringify(state.data.cluster.store));
+    a.close(); b.close();
+  });
+});
