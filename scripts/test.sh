@@ -41,7 +41,7 @@ export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
 # streams; a node that reports an error, leaks or does not exit 0 on SIGTERM fails its test
 # (tests/cluster/harness.mjs).
 PARLEY_BINARY="$PWD/build-asan/app/parley" timeout 900 node --test --test-reporter=spec \
-  tests/cluster/cluster.test.mjs tests/cluster/faults.test.mjs
+  tests/cluster/cluster.test.mjs tests/cluster/faults.test.mjs tests/cluster/storage.test.mjs
 # TLS (OpenSSL under Asio) against the sanitizer build too; the suite fails unless the node
 # exits 0 on SIGTERM (any sanitizer report makes it exit otherwise).
 PARLEY_BINARY="$PWD/build-asan/app/parley" timeout 300 node --test --test-reporter=spec \

@@ -69,6 +69,11 @@ describe('store: redis, three nodes', () => {
     assert.deepEqual(r.data.messages.map((m) => m.id), answers.map((d) => d.id).reverse());
     assert.deepEqual(r.data.messages.map((m) => m.msg), ['h4', 'h3', 'h2', 'h1', 'h0']);
     assert.equal(r.data.more, false);
+    // A backend reads it over HTTP from the node that did not see the messages at all.
+    const http = await getJson(nodes[2].base, '/history?appID=1&userID=ha&with=hb&limit=2');
+    assert.equal(http.code, 200, JSON.stringify(http));
+    assert.deepEqual(http.data.messages.map((m) => m.msg), ['h4', 'h3']);
+    assert.equal(http.data.more, true);
     a.close(); b.close(); b3.close();
   });
 
