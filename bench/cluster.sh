@@ -7,6 +7,9 @@
 # it), and stores it in bench/results/cluster-<scenario>-<N>n-<time>.json.
 #   pairs:  10,000 connections, 20,000 msg/s, senders on node 1, receivers on node 2
 #   fanout: one 3,000-member group (10 senders on node 1, members spread over every node)
+# STORE=redis runs the nodes with --store redis (messages in Redis Streams, docs/storage.md)
+# and Redis with its append-only file on (appendfsync everysec, Redis' own default for AOF);
+# otherwise the nodes keep the memory store. The result records which.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scenario=${1:?usage: bench/cluster.sh pairs|fanout NODES [options]}
@@ -30,10 +33,16 @@ cleanup() {
 workdir=$(mktemp -d)
 trap cleanup EXIT
 
+STORE=${STORE:-memory}
+store_args=(); aof=(--appendonly no)
+if [ "$STORE" = redis ]; then
+  [ "$nodes" -gt 1 ] || { echo "STORE=redis needs NODES > 1 (a cluster)" >&2; exit 2; }
+  store_args=(--store redis); aof=(--appendonly yes --appendfsync everysec)
+fi
 redis_port=$(free_port)
 cluster_args=()
 if [ "$nodes" -gt 1 ]; then
-  redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$workdir" \
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save '' "${aof[@]}" --dir "$workdir" \
     --protected-mode no >"$workdir/redis.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.05; done
@@ -47,7 +56,7 @@ for i in $(seq 1 "$nodes"); do
   [ "$nodes" -gt 1 ] && extra=("${cluster_args[@]}" --node-id "b$i" --grpc-listen "127.0.0.1:$grpc")
   (ulimit -n 20000 2>/dev/null || true
    exec "$PARLEY" --listen "127.0.0.1:$port" --log-level warn --max-connections 1000000 \
-     --heartbeat-timeout 3600 --login-timeout 600 --presence-pushes false $(no_frame_limit "$PARLEY") "${extra[@]}") \
+     --heartbeat-timeout 3600 --login-timeout 600 --presence-pushes false $(no_frame_limit "$PARLEY") "${extra[@]}" "${store_args[@]}") \
      2>"$workdir/node$i.log" &
   node_pids+=($!); pids+=($!); ports+=("$port")
 done
@@ -76,20 +85,21 @@ esac
 
 before=(); for p in "${node_pids[@]}"; do before+=("$(cpu_ticks "$p")"); done
 mkdir -p bench/results
-out="bench/results/cluster-$scenario-${nodes}n-$(date -u +%Y%m%dT%H%M%SZ).json"
+tag=""; [ "$STORE" = redis ] && tag="-redisstore"
+out="bench/results/cluster-$scenario-${nodes}n$tag-$(date -u +%Y%m%dT%H%M%SZ).json"
 status=0
 "$BENCH" "${args[@]}" --target "127.0.0.1:${ports[0]}" --receive-target "$receive" \
   --server-pid "${node_pids[0]}" --out "$out" --quiet "$@" >/dev/null || status=$?
 after=(); for p in "${node_pids[@]}"; do after+=("$(cpu_ticks "$p")"); done
 stats=""
 [ "$nodes" -gt 1 ] && stats=$(redis-cli -p "$redis_port" info commandstats)
-python3 - "$out" "$scenario" "$nodes" "${before[*]}" "${after[*]}" "$(getconf CLK_TCK)" "$stats" <<'PY'
+python3 - "$out" "$scenario" "$nodes" "${before[*]}" "${after[*]}" "$(getconf CLK_TCK)" "$stats" "$STORE" <<'PY'
 import json, sys
-path, scenario, nodes, before, after, hz, stats = sys.argv[1:8]
+path, scenario, nodes, before, after, hz, stats, store = sys.argv[1:9]
 r = json.load(open(path))
 cpu = [(int(a) - int(b)) / int(hz) for a, b in zip(after.split(), before.split())]
 r["name"] = f"cluster-{scenario}-{nodes}n"
-r["cluster"] = {"nodes": int(nodes), "node_cpu_seconds": cpu, "cpu_seconds": sum(cpu)}
+r["cluster"] = {"nodes": int(nodes), "store": store, "node_cpu_seconds": cpu, "cpu_seconds": sum(cpu)}
 deliveries = r.get("messages", {}).get("deliveries") or 0
 if deliveries:
     r["cluster"]["cpu_seconds_per_million_deliveries"] = sum(cpu) / deliveries * 1e6

@@ -621,8 +621,11 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
         // durable_store.hpp), goes out first; then `then()`.
         auto take_kept = [=](std::function<void()> then) mutable {
           if (!self->state.setup.durable) return then();
-          self->request(self->state.setup.durable, std::chrono::seconds(10), take_atom::value, key)
-              .then(
+          auto taken = since ? self->request(self->state.setup.durable, std::chrono::seconds(10),
+                                             take_atom::value, key, since)
+                             : self->request(self->state.setup.durable, std::chrono::seconds(10),
+                                             take_atom::value, key);
+          std::move(taken).then(
                   [=](std::vector<stored_ptr>& kept) mutable {
                     std::vector<frame_ptr> frames;
                     frames.reserve(kept.size());

@@ -16,6 +16,11 @@
 //        what was kept for the user, oldest first, removed from the store. A login asks after
 //        its directory entry is written, so a keep either comes before the take (and is in
 //        it) or sees the entry (and is delivered live): nothing falls between.
+//   (take_atom, user_key, recovery_ptr) -> std::vector<stored_ptr>
+//        the same for a client recovering with `since`: then also every stored message after
+//        each of its ids, each once (a kept one the history also brings comes once, a kept
+//        one the client has does not come), kept ones first; sets each entry's `recovered`
+//        and `delivered` (read by the login after the node has answered).
 #pragma once
 
 #include <cstdint>
@@ -28,6 +33,7 @@
 #include "actors/routing/keys.hpp"
 #include "actors/store/conversation.hpp"
 #include "actors/store/message_store.hpp"
+#include "actors/store/recovery.hpp"
 
 namespace parley {
 
@@ -47,7 +53,8 @@ using durable_store = caf::typed_actor<
     caf::replies_to<append_atom, conversation, protocol::chat_message>::with<stored_ptr>,
     caf::replies_to<history_atom, conversation, std::string, uint32_t>::with<history_page>,
     caf::replies_to<keep_atom, user_key, conversation, stored_ptr, bool>::with<keep_outcome>,
-    caf::replies_to<take_atom, user_key>::with<std::vector<stored_ptr>>>;
+    caf::replies_to<take_atom, user_key>::with<std::vector<stored_ptr>>,
+    caf::replies_to<take_atom, user_key, recovery_ptr>::with<std::vector<stored_ptr>>>;
 
 }  // namespace parley
 

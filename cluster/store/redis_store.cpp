@@ -44,6 +44,18 @@ local r = redis.call('XRANGE', KEYS[1], '-', '+')
 redis.call('DEL', KEYS[1])
 return r)";
 
+// KEYS[1] a conversation's stream; ARGV: the id the client has, how many at most. Returns
+// {the newest id trimmed or deleted from the stream ("" when there is no stream), the
+// entries after ARGV[1]}.
+const char* const recover_script = R"(
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'', {}} end
+local info = redis.call('XINFO', 'STREAM', KEYS[1])
+local deleted = '0-0'
+for i = 1, #info, 2 do
+  if info[i] == 'max-deleted-entry-id' then deleted = info[i + 1] end
+end
+return {deleted, redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', ARGV[2])})";
+
 struct store_state {
   std::shared_ptr<const node_config> config;
   std::vector<redis::client_ptr> shards;
@@ -142,6 +154,110 @@ stored_ptr entry_to_message(const value& entry, bool frame, std::string* conv_ke
   return out;
 }
 
+uint64_t oldest_ms(self_ptr self) {
+  auto now = static_cast<uint64_t>(protocol::unix_millis());
+  auto age = max_age_ms(*self->state.config);
+  return now > age ? now - age : 0;
+}
+
+// What a take gathers: the inbox, and with `since` one read per named conversation.
+struct gathering {
+  recovery_ptr since;
+  std::vector<stored_ptr> kept;
+  std::vector<std::vector<stored_ptr>> after;  // per since entry, oldest first
+  size_t waiting = 0;
+  bool failed = false;
+};
+
+// Kept ones first, less those the history brings (same conversation and id) and those the
+// client has; then each conversation's messages after the client's id. Sets `delivered`.
+std::vector<stored_ptr> merge(gathering& g, uint32_t app_id) {
+  std::vector<stored_ptr> out;
+  if (!g.since) return std::move(g.kept);
+  auto& entries = g.since->since;
+  for (auto& m : g.kept) {
+    auto conv = conversation::pair(app_id, m->message.from, m->message.target);
+    bool skip = false;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      auto& r = entries[i];
+      if (!(r.conv == conv)) continue;
+      if (!(r.after < m->id)) {
+        skip = true;  // the client has it
+      } else {
+        for (const auto& h : g.after[i])
+          if (h->id == m->id) skip = true;  // the history brings it
+        if (!skip) ++r.delivered;
+      }
+      break;
+    }
+    if (!skip) out.push_back(std::move(m));
+  }
+  for (size_t i = 0; i < entries.size(); ++i) {
+    entries[i].delivered += static_cast<uint32_t>(g.after[i].size());
+    for (auto& m : g.after[i]) out.push_back(std::move(m));
+  }
+  return out;
+}
+
+void take(self_ptr self, const user_key& user, const recovery_ptr& since,
+          caf::typed_response_promise<std::vector<stored_ptr>> rp) {
+  auto g = std::make_shared<gathering>();
+  g->since = since;
+  size_t n = since ? since->since.size() : 0;
+  g->after.resize(n);
+  g->waiting = 1 + n;
+  auto one_done = [=]() mutable {
+    if (--g->waiting > 0) return;
+    if (g->failed && n == 0) {  // counted and logged where it failed
+      rp.deliver(caf::make_error(caf::sec::request_receiver_down));
+      return;
+    }
+    auto out = merge(*g, user.app_id);
+    self->state.stats->store_taken_total.fetch_add(g->kept.size(), std::memory_order_relaxed);
+    rp.deliver(std::move(out));
+  };
+  auto directory = keys::of(user);
+  call(self, shard_for(self, directory), {"EVAL", take_script, "1", inbox_key(user)},
+       [=](value& v) mutable {
+         if (v.type != value::kind::array) {
+           failed(self, "take", v);
+           g->failed = true;
+           return one_done();
+         }
+         succeeded(self);
+         auto from = oldest_ms(self);
+         for (const auto& e : v.elements)
+           if (auto m = entry_to_message(e, true); m && m->id.ms >= from) g->kept.push_back(std::move(m));
+         one_done();
+       });
+  for (size_t i = 0; i < n; ++i) {
+    const auto& r = since->since[i];
+    auto key = stream_key(r.conv);
+    auto window = window_of(*self->state.config, r.conv.what);
+    call(self, shard_for(self, key),
+         {"EVAL", recover_script, "1", key, r.after.str(), std::to_string(window)},
+         [=](value& v) mutable {
+           auto& entry = g->since->since[i];
+           if (v.type != value::kind::array || v.elements.size() != 2) {
+             failed(self, "recover", v);
+             entry.recovered = false;  // unknown: the client pages back with history
+             return one_done();
+           }
+           const auto& deleted = v.elements[0].str;
+           if (deleted.empty()) {
+             // No stream: complete only for a client that had seen nothing (as the memory store).
+             entry.recovered = entry.after == message_id{};
+           } else {
+             auto d = message_id::parse(deleted);
+             entry.recovered = d && !(entry.after < *d);
+           }
+           for (const auto& e : v.elements[1].elements)
+             if (auto m = entry_to_message(e, true)) g->after[i].push_back(std::move(m));
+           one_done();
+         });
+  }
+}
+
 }  // namespace
 
 namespace {
@@ -232,28 +348,14 @@ impl_actor::behavior_type store_actor(self_ptr self, std::shared_ptr<const node_
         return rp;
       },
       [=](take_atom, const user_key& user) -> caf::result<std::vector<stored_ptr>> {
-        auto directory = keys::of(user);
         auto rp = self->make_response_promise<std::vector<stored_ptr>>();
-        std::vector<std::string> args{"EVAL", take_script, "1", inbox_key(user)};
-        auto oldest = [=] {
-          auto now = static_cast<uint64_t>(protocol::unix_millis());
-          auto age = max_age_ms(*self->state.config);
-          return now > age ? now - age : 0;
-        };
-        call(self, shard_for(self, directory), std::move(args), [=](value& v) mutable {
-          if (v.type != value::kind::array) {
-            rp.deliver(failed(self, "take", v));
-            return;
-          }
-          succeeded(self);
-          std::vector<stored_ptr> out;
-          out.reserve(v.elements.size());
-          auto from = oldest();
-          for (const auto& e : v.elements)
-            if (auto m = entry_to_message(e, true); m && m->id.ms >= from) out.push_back(std::move(m));
-          self->state.stats->store_taken_total.fetch_add(out.size(), std::memory_order_relaxed);
-          rp.deliver(std::move(out));
-        });
+        take(self, user, nullptr, rp);
+        return rp;
+      },
+      [=](take_atom, const user_key& user,
+          const recovery_ptr& since) -> caf::result<std::vector<stored_ptr>> {
+        auto rp = self->make_response_promise<std::vector<stored_ptr>>();
+        take(self, user, since, rp);
         return rp;
       },
       [=](reply_atom, uint64_t id, value& v) {

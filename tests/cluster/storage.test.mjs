@@ -5,7 +5,7 @@
 // and 1008 (never a silent loss) while Redis is down.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startRedis, startNode, stopAll, connect, waitForCluster, getJson, sleep } from './harness.mjs';
+import { startRedis, startNode, stopAll, connect, waitForCluster, getJson, sleep, Client } from './harness.mjs';
 
 const msgFrom = (from) => (p) => p.cmd === 'msg' && p.response?.data?.from === from;
 const args = ['--store', 'redis'];
@@ -39,6 +39,18 @@ const idLess = (x, y) => {
   const [ym, ys] = y.split('-').map(BigInt);
   return xm < ym || (xm === ym && xs < ys);
 };
+
+// Logs in with `since`; returns [client, login answer].
+async function loginSince(node, appID, userID, since) {
+  const c = new Client(node.url);
+  await c.open();
+  const r = await c.request('login', { appID, userID, serviceToken: '', since });
+  assert.equal(r.code, 200, JSON.stringify(r));
+  return [c, r];
+}
+
+const lastId = (client, from) => client.pushes.filter(msgFrom(from)).at(-1).response.data.id;
+const textsOf = (client, from) => client.pushes.filter(msgFrom(from)).map((p) => p.response.data.msg);
 
 describe('store: redis, three nodes', () => {
   let redis, nodes;
@@ -126,6 +138,55 @@ describe('store: redis, three nodes', () => {
     const inOrder = ids.every((id, i) => i === 0 || idLess(ids[i - 1], id));
     assert.ok(inOrder, `in id order: ${texts.join(' ')}`);
     a.close(); b.close();
+  });
+
+  test('since recovery after a dropped connection: 1,000 messages, a forced disconnect in the middle, no gap, no duplicate', async () => {
+    const a = await connect(nodes[0], 6, 'ra6');
+    const b = await connect(nodes[1], 6, 'rb6');
+    for (let i = 0; i < 1000; ++i) {
+      if (i === 300) {
+        await b.waitPushes(msgFrom('ra6'), 300);
+        b.ws.terminate();  // no close frame: the node learns of it from the socket
+      }
+      const r = await a.request('sendMessage', { userID: 'rb6', type: 'text', msg: `d${i}` });
+      assert.equal(r.code, 200, JSON.stringify(r));
+    }
+    const had = textsOf(b, 'ra6');
+    const [b2, login] = await loginSince(nodes[2], 6, 'rb6', { 'u:ra6': lastId(b, 'ra6') });
+    const missing = 1000 - had.length;
+    await b2.waitPushes(msgFrom('ra6'), missing, 10000);
+    await sleep(300);
+    assert.deepEqual([...had, ...textsOf(b2, 'ra6')], Array.from({ length: 1000 }, (_, i) => `d${i}`));
+    assert.deepEqual(login.data.recovery['u:ra6'], { recovered: true, delivered: missing });
+    a.close(); b2.close();
+  });
+
+  test('two devices offline: each catches up on its own with since', async () => {
+    const a = await connect(nodes[0], 8, 'ta');
+    const d1 = await connect(nodes[1], 8, 'tb');
+    const d2 = await connect(nodes[2], 8, 'tb');
+    await sendMany(a, 'tb', 100, 'e');
+    await d1.waitPushes(msgFrom('ta'), 100);
+    await d2.waitPushes(msgFrom('ta'), 100);
+    d2.ws.terminate();
+    await sendMany(a, 'tb', 50, 'f');  // d1 still reads these
+    await d1.waitPushes(msgFrom('ta'), 150);
+    d1.ws.terminate();
+    await sleep(200);
+    const answers = await sendMany(a, 'tb', 50, 'g');  // nobody online: kept
+    assert.ok(answers.every((d) => d.offline), 'kept while both devices are away');
+    const want = (n) => [...Array.from({ length: 100 }, (_, i) => `e${i}`), ...Array.from({ length: 50 }, (_, i) => `f${i}`),
+                         ...Array.from({ length: 50 }, (_, i) => `g${i}`)].slice(n);
+    const [n1, l1] = await loginSince(nodes[1], 8, 'tb', { 'u:ta': lastId(d1, 'ta') });
+    await n1.waitPushes(msgFrom('ta'), 50);
+    const [n2, l2] = await loginSince(nodes[2], 8, 'tb', { 'u:ta': lastId(d2, 'ta') });
+    await n2.waitPushes(msgFrom('ta'), 100);
+    await sleep(300);
+    assert.deepEqual(textsOf(n1, 'ta'), want(150));  // the kept ones, once
+    assert.deepEqual(textsOf(n2, 'ta'), want(100));  // its own gap, from the history
+    assert.equal(l1.data.recovery['u:ta'].recovered, true);
+    assert.equal(l2.data.recovery['u:ta'].delivered, 100);
+    a.close(); n1.close(); n2.close();
   });
 
   test('group history pages cover the conversation exactly once; a non-member gets 1003', async () => {
