@@ -70,6 +70,8 @@ if [ "$nodes" -gt 1 ]; then
   done
   redis-cli -p "$redis_port" config resetstat >/dev/null
 fi
+used_before=0
+[ "$nodes" -gt 1 ] && used_before=$(redis-cli -p "$redis_port" info memory | awk -F: '/^used_memory:/{print $2+0}')
 
 targets=()
 for port in "${ports[@]:1}"; do targets+=("127.0.0.1:$port"); done
@@ -93,9 +95,21 @@ status=0
 after=(); for p in "${node_pids[@]}"; do after+=("$(cpu_ticks "$p")"); done
 stats=""
 [ "$nodes" -gt 1 ] && stats=$(redis-cli -p "$redis_port" info commandstats)
-python3 - "$out" "$scenario" "$nodes" "${before[*]}" "${after[*]}" "$(getconf CLK_TCK)" "$stats" "$STORE" <<'PY'
+# STORE=redis: Redis' memory for what was stored (used_memory, less what it used before the
+# run's first message was stored: the registry and directory) and how many entries it holds.
+stored='{}'
+if [ "$STORE" = redis ]; then
+  entries=0
+  while read -r key; do
+    [ -n "$key" ] && entries=$((entries + $(redis-cli -p "$redis_port" xlen "$key")))
+  done < <(redis-cli -p "$redis_port" --scan --pattern 'parley:c:*')
+  used=$(redis-cli -p "$redis_port" info memory | awk -F: '/^used_memory:/{print $2+0}')
+  streams=$(redis-cli -p "$redis_port" --scan --pattern 'parley:c:*' | wc -l)
+  stored="{\"entries\": $entries, \"streams\": $streams, \"used_memory\": $used, \"used_memory_before\": $used_before}"
+fi
+python3 - "$out" "$scenario" "$nodes" "${before[*]}" "${after[*]}" "$(getconf CLK_TCK)" "$stats" "$STORE" "$stored" <<'PY'
 import json, sys
-path, scenario, nodes, before, after, hz, stats, store = sys.argv[1:9]
+path, scenario, nodes, before, after, hz, stats, store, stored = sys.argv[1:10]
 r = json.load(open(path))
 cpu = [(int(a) - int(b)) / int(hz) for a, b in zip(after.split(), before.split())]
 r["name"] = f"cluster-{scenario}-{nodes}n"
@@ -109,6 +123,10 @@ for line in stats.splitlines():
         name, rest = line[8:].split(":", 1)
         calls[name] = int(dict(kv.split("=") for kv in rest.split(","))["calls"])
 r["cluster"]["redis_calls"] = calls
+stored = json.loads(stored)
+if stored.get("entries"):
+    stored["bytes_per_entry"] = (stored["used_memory"] - stored["used_memory_before"]) / stored["entries"]
+    r["cluster"]["stored"] = stored
 json.dump(r, open(path, "w"), indent=2)
 print(json.dumps({"out": path, "p99_ms": r["latency_ms"]["p99"], "deliveries_per_second": r["deliveries_per_second"],
                   "errors": r["errors"], "messages": r.get("messages"), "cluster": r["cluster"]}, indent=1))

@@ -8,6 +8,10 @@
 //   parley:g:<app>:<group>    hash    node id -> incarnation, for every node holding members
 //   parley:inv                channel a directory key that changed (cache invalidation), or
 //                                     "node:<id>" when a node starts (re-read the registry)
+//   parley:c:<conversation>   stream  store: redis -- a conversation's messages
+//   parley:in:<app>:<user>    stream  store: redis -- what waits for an offline user; on the
+//                                     shard of the user's directory hash (parley:u:...)
+//                                     (cluster/store/redis_store.hpp has the fields)
 //
 // The registry keys live on the first shard; directory keys on shard_of(key).
 #pragma once
@@ -28,6 +32,13 @@ inline std::string of(const user_key& k) {
 }
 inline std::string of(const group_key& k) {
   return "parley:g:" + std::to_string(k.app_id) + ":" + k.name;
+}
+
+inline std::string conversation(const std::string& conversation_key) {
+  return "parley:c:" + conversation_key;
+}
+inline std::string inbox(const user_key& k) {
+  return "parley:in:" + std::to_string(k.app_id) + ":" + k.user_id;
 }
 
 // FNV-1a: stable across processes, builds and machines (std::hash is not).

@@ -68,10 +68,8 @@ struct store_state {
 
 using self_ptr = impl_actor::stateful_pointer<store_state>;
 
-std::string stream_key(const conversation& conv) { return "parley:c:" + conv.key(); }
-std::string inbox_key(const user_key& u) {
-  return "parley:in:" + std::to_string(u.app_id) + ":" + u.user_id;
-}
+std::string stream_key(const conversation& conv) { return keys::conversation(conv.key()); }
+std::string inbox_key(const user_key& u) { return keys::inbox(u); }
 
 size_t shard_for(self_ptr self, const std::string& key) {
   return keys::shard_of(key, self->state.shards.size());
