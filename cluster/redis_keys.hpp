@@ -11,6 +11,9 @@
 //   parley:c:<conversation>   stream  store: redis -- a conversation's messages
 //   parley:in:<app>:<user>    stream  store: redis -- what waits for an offline user; on the
 //                                     shard of the user's directory hash (parley:u:...)
+//   parley:r:<conversation>   hash    store: redis -- user id -> read position (ack), on the
+//                                     shard of the conversation's stream
+//   parley:pairs:<app>:<user> set     store: redis -- the user's private conversations (keys)
 //                                     (cluster/store/redis_store.hpp has the fields)
 //
 // The registry keys live on the first shard; directory keys on shard_of(key).
@@ -36,6 +39,12 @@ inline std::string of(const group_key& k) {
 
 inline std::string conversation(const std::string& conversation_key) {
   return "parley:c:" + conversation_key;
+}
+inline std::string read_positions(const std::string& conversation_key) {
+  return "parley:r:" + conversation_key;
+}
+inline std::string pairs(const user_key& k) {
+  return "parley:pairs:" + std::to_string(k.app_id) + ":" + k.user_id;
 }
 inline std::string inbox(const user_key& k) {
   return "parley:in:" + std::to_string(k.app_id) + ":" + k.user_id;

@@ -20,7 +20,16 @@
 //        the same for a client recovering with `since`: then also every stored message after
 //        each of its ids, each once (a kept one the history also brings comes once, a kept
 //        one the client has does not come), kept ones first; sets each entry's `recovered`
-//        and `delivered` (read by the login after the node has answered).
+//        and `delivered` (read by the login after the node has answered). What the user has
+//        acknowledged (read state) is not sent again: kept messages up to the read position
+//        are dropped, and recovery starts after it.
+//   (mark_read_atom, conversation, user_id, up_to) -> std::string
+//        the user's read position there (never back, never past the newest message): what
+//        is held now; "" when the conversation holds nothing.
+//   (unread_atom, app, user_id, others) -> std::vector<message_store::unread_count>
+//        per private pair of the user and per conversation in `others` (groups, the room):
+//        messages newer than the read position, not sent by the user; those with none left
+//        out.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +50,8 @@ using append_atom = caf::atom_constant<caf::atom("append")>;
 using history_atom = caf::atom_constant<caf::atom("history")>;
 using keep_atom = caf::atom_constant<caf::atom("keep")>;
 using take_atom = caf::atom_constant<caf::atom("take")>;
+using mark_read_atom = caf::atom_constant<caf::atom("markRead")>;
+using unread_atom = caf::atom_constant<caf::atom("unread")>;
 
 struct history_page {
   std::vector<stored_ptr> messages;  // newest first
@@ -54,7 +65,10 @@ using durable_store = caf::typed_actor<
     caf::replies_to<history_atom, conversation, std::string, uint32_t>::with<history_page>,
     caf::replies_to<keep_atom, user_key, conversation, stored_ptr, bool>::with<keep_outcome>,
     caf::replies_to<take_atom, user_key>::with<std::vector<stored_ptr>>,
-    caf::replies_to<take_atom, user_key, recovery_ptr>::with<std::vector<stored_ptr>>>;
+    caf::replies_to<take_atom, user_key, recovery_ptr>::with<std::vector<stored_ptr>>,
+    caf::replies_to<mark_read_atom, conversation, std::string, message_id>::with<std::string>,
+    caf::replies_to<unread_atom, uint32_t, std::string, std::vector<conversation>>::with<
+        std::vector<message_store::unread_count>>>;
 
 }  // namespace parley
 
@@ -64,3 +78,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::stored_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::history_page)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::keep_outcome)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<parley::stored_ptr>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::message_id)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<parley::conversation>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<parley::message_store::unread_count>)

@@ -1,6 +1,7 @@
 #include "cluster/store/redis_store.hpp"
 
 #include <functional>
+#include <optional>
 #include <unordered_map>
 
 #include "actors/protocol/pushes.hpp"
@@ -44,17 +45,62 @@ local r = redis.call('XRANGE', KEYS[1], '-', '+')
 redis.call('DEL', KEYS[1])
 return r)";
 
-// KEYS[1] a conversation's stream; ARGV: the id the client has, how many at most. Returns
-// {the newest id trimmed or deleted from the stream ("" when there is no stream), the
-// entries after ARGV[1]}.
-const char* const recover_script = R"(
-if redis.call('EXISTS', KEYS[1]) == 0 then return {'', {}} end
+// Stream ids compared as (ms, seq) in Lua (ms < 2^53: exact in a double).
+#define PARLEY_LUA_LESS                                                     \
+  "local function less(a, b)\n"                                            \
+  "  local am, as = string.match(a, '^(%d+)-(%d+)$')\n"                    \
+  "  local bm, bs = string.match(b, '^(%d+)-(%d+)$')\n"                    \
+  "  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)\n" \
+  "  return am < bm or (am == bm and as < bs)\n"                           \
+  "end\n"
+
+// KEYS[1] a conversation's stream, KEYS[2] its read positions; ARGV: the user, the id the
+// client has, how many at most. Recovery starts after what the client has or has read,
+// whichever is newer. Returns {the newest id trimmed or deleted from the stream ("" when
+// there is no stream), the entries after that start, the start}.
+const char* const recover_script = PARLEY_LUA_LESS R"(
+local from = ARGV[2]
+local read = redis.call('HGET', KEYS[2], ARGV[1])
+if read and less(from, read) then from = read end
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'', {}, from} end
 local info = redis.call('XINFO', 'STREAM', KEYS[1])
 local deleted = '0-0'
 for i = 1, #info, 2 do
   if info[i] == 'max-deleted-entry-id' then deleted = info[i + 1] end
 end
-return {deleted, redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', ARGV[2])})";
+return {deleted, redis.call('XRANGE', KEYS[1], '(' .. from, '+', 'COUNT', ARGV[3]), from})";
+
+// KEYS[1] the stream, KEYS[2] its read positions; ARGV: user, upTo, ttl ms. The position
+// never goes back and never passes the newest message; returns it, or false (nil) when the
+// stream holds nothing.
+const char* const mark_read_script = PARLEY_LUA_LESS R"(
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+if #last == 0 then return false end
+local want = ARGV[2]
+if less(last[1][1], want) then want = last[1][1] end
+local cur = redis.call('HGET', KEYS[2], ARGV[1])
+if cur and not less(cur, want) then return cur end
+redis.call('HSET', KEYS[2], ARGV[1], want)
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+return want)";
+
+// KEYS[1] the stream, KEYS[2] its read positions; ARGV: user, window. Returns {messages after
+// the user's position not sent by the user, the newest id ("" when empty)}.
+const char* const unread_script = R"(
+local pos = redis.call('HGET', KEYS[2], ARGV[1]) or '0-0'
+local entries = redis.call('XRANGE', KEYS[1], '(' .. pos, '+', 'COUNT', ARGV[2])
+local n = 0
+for _, e in ipairs(entries) do
+  local f = e[2]
+  for i = 1, #f, 2 do
+    if f[i] == 'f' then
+      if f[i + 1] ~= ARGV[1] then n = n + 1 end
+      break
+    end
+  end
+end
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+return {n, #last > 0 and last[1][1] or ''})";
 
 struct store_state {
   std::shared_ptr<const node_config> config;
@@ -152,6 +198,72 @@ stored_ptr entry_to_message(const value& entry, bool frame, std::string* conv_ke
   return out;
 }
 
+// Each user of a private pair lists it (for `unread`); bounded by the same age as messages.
+void remember_pair(self_ptr self, const conversation& conv) {
+  auto ttl = std::to_string(max_age_ms(*self->state.config));
+  for (const auto* user : {&conv.a, &conv.b}) {
+    auto key = keys::pairs(user_key{conv.app_id, *user});
+    auto shard = shard_for(self, key);
+    call(self, shard, {"SADD", key, conv.key()}, [](value&) {});
+    call(self, shard, {"PEXPIRE", key, ttl}, [](value&) {});
+  }
+}
+
+// A private pair's key back as the conversation ("p:<app>:<len>:<a><b>"); nullopt otherwise.
+std::optional<conversation> parse_pair_key(const std::string& key) {
+  if (key.compare(0, 2, "p:") != 0) return std::nullopt;
+  auto c1 = key.find(':', 2);
+  if (c1 == std::string::npos) return std::nullopt;
+  auto c2 = key.find(':', c1 + 1);
+  if (c2 == std::string::npos) return std::nullopt;
+  try {
+    auto app = std::stoul(key.substr(2, c1 - 2));
+    auto len = std::stoul(key.substr(c1 + 1, c2 - c1 - 1));
+    auto rest = key.substr(c2 + 1);
+    if (len > rest.size()) return std::nullopt;
+    return conversation{conversation::kind::pair, static_cast<uint32_t>(app), rest.substr(0, len),
+                        rest.substr(len)};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// Unread counts of `convs`, each read on its stream's shard; then `done(counts)`.
+void count_unread(self_ptr self, const std::string& user_id, std::vector<conversation> convs,
+                  caf::typed_response_promise<std::vector<message_store::unread_count>> rp) {
+  auto out = std::make_shared<std::vector<message_store::unread_count>>();
+  if (convs.empty()) {
+    rp.deliver(std::move(*out));
+    return;
+  }
+  auto left = std::make_shared<size_t>(convs.size());
+  auto broken = std::make_shared<bool>(false);
+  for (const auto& conv : convs) {
+    auto key = stream_key(conv);
+    auto window = window_of(*self->state.config, conv.what);
+    call(self, shard_for(self, key),
+         {"EVAL", unread_script, "2", key, keys::read_positions(conv.key()), user_id,
+          std::to_string(window)},
+         [=](value& v) mutable {
+           if (v.type != value::kind::array || v.elements.size() != 2) {
+             if (!*broken) failed(self, "unread", v);
+             *broken = true;
+           } else if (v.elements[0].integer > 0) {
+             message_store::unread_count u;
+             u.conv = conv;
+             u.count = static_cast<uint32_t>(v.elements[0].integer);
+             if (auto id = message_id::parse(v.elements[1].str)) u.newest = *id;
+             out->push_back(std::move(u));
+           }
+           if (--*left > 0) return;
+           if (*broken)
+             rp.deliver(caf::make_error(caf::sec::request_receiver_down));
+           else
+             rp.deliver(std::move(*out));
+         });
+  }
+}
+
 uint64_t oldest_ms(self_ptr self) {
   auto now = static_cast<uint64_t>(protocol::unix_millis());
   auto age = max_age_ms(*self->state.config);
@@ -210,9 +322,36 @@ void take(self_ptr self, const user_key& user, const recovery_ptr& since,
       rp.deliver(caf::make_error(caf::sec::request_receiver_down));
       return;
     }
-    auto out = merge(*g, user.app_id);
-    self->state.stats->store_taken_total.fetch_add(g->kept.size(), std::memory_order_relaxed);
-    rp.deliver(std::move(out));
+    auto finish = [=]() mutable {
+      auto out = merge(*g, user.app_id);
+      self->state.stats->store_taken_total.fetch_add(g->kept.size(), std::memory_order_relaxed);
+      rp.deliver(std::move(out));
+    };
+    if (g->kept.empty()) return finish();
+    // Kept messages the user has read on another device meanwhile (ack) are not sent: one
+    // read-position lookup per conversation among them.
+    std::unordered_map<std::string, std::vector<size_t>> by_conv;
+    for (size_t i = 0; i < g->kept.size(); ++i) {
+      const auto& m = g->kept[i]->message;
+      by_conv[conversation::pair(user.app_id, m.from, m.target).key()].push_back(i);
+    }
+    auto left = std::make_shared<size_t>(by_conv.size());
+    auto drop = std::make_shared<std::vector<bool>>(g->kept.size(), false);
+    for (auto& [conv_key, indices] : by_conv) {
+      call(self, shard_for(self, keys::conversation(conv_key)),
+           {"HGET", keys::read_positions(conv_key), user.user_id},
+           [=, indices = indices](value& v) mutable {
+             if (auto pos = v.type == value::kind::string ? message_id::parse(v.str) : std::nullopt)
+               for (auto i : indices)
+                 if (!(*pos < g->kept[i]->id)) (*drop)[i] = true;
+             if (--*left > 0) return;
+             std::vector<stored_ptr> unread;
+             for (size_t i = 0; i < g->kept.size(); ++i)
+               if (!(*drop)[i]) unread.push_back(std::move(g->kept[i]));
+             g->kept = std::move(unread);
+             finish();
+           });
+    }
   };
   auto directory = keys::of(user);
   call(self, shard_for(self, directory), {"EVAL", take_script, "1", inbox_key(user)},
@@ -233,14 +372,18 @@ void take(self_ptr self, const user_key& user, const recovery_ptr& since,
     auto key = stream_key(r.conv);
     auto window = window_of(*self->state.config, r.conv.what);
     call(self, shard_for(self, key),
-         {"EVAL", recover_script, "1", key, r.after.str(), std::to_string(window)},
+         {"EVAL", recover_script, "2", key, keys::read_positions(r.conv.key()), user.user_id,
+          r.after.str(), std::to_string(window)},
          [=](value& v) mutable {
            auto& entry = g->since->since[i];
-           if (v.type != value::kind::array || v.elements.size() != 2) {
+           if (v.type != value::kind::array || v.elements.size() != 3) {
              failed(self, "recover", v);
              entry.recovered = false;  // unknown: the client pages back with history
              return one_done();
            }
+           // What the user has read on any device counts as seen.
+           if (auto from = message_id::parse(v.elements[2].str); from && entry.after < *from)
+             entry.after = *from;
            const auto& deleted = v.elements[0].str;
            if (deleted.empty()) {
              // No stream: complete only for a client that had seen nothing (as the memory store).
@@ -293,6 +436,7 @@ impl_actor::behavior_type store_actor(self_ptr self, std::shared_ptr<const node_
           out->message.time_ms = static_cast<int64_t>(id->ms);
           out->frame = protocol::encode_message_push(out->message);
           rp.deliver(stored_ptr{std::move(out)});
+          if (conv.what == conversation::kind::pair) remember_pair(self, conv);
         });
         return rp;
       },
@@ -354,6 +498,41 @@ impl_actor::behavior_type store_actor(self_ptr self, std::shared_ptr<const node_
           const recovery_ptr& since) -> caf::result<std::vector<stored_ptr>> {
         auto rp = self->make_response_promise<std::vector<stored_ptr>>();
         take(self, user, since, rp);
+        return rp;
+      },
+      [=](mark_read_atom, const conversation& conv, const std::string& user_id,
+          const message_id& up_to) -> caf::result<std::string> {
+        auto key = stream_key(conv);
+        auto rp = self->make_response_promise<std::string>();
+        call(self, shard_for(self, key),
+             {"EVAL", mark_read_script, "2", key, keys::read_positions(conv.key()), user_id,
+              up_to.str(), std::to_string(max_age_ms(*self->state.config))},
+             [=](value& v) mutable {
+               if (v.type == value::kind::nil)
+                 rp.deliver(std::string());
+               else if (v.type != value::kind::string)
+                 rp.deliver(failed(self, "ack", v));
+               else
+                 rp.deliver(v.str);
+             });
+        return rp;
+      },
+      [=](unread_atom, uint32_t app, const std::string& user_id,
+          const std::vector<conversation>& others)
+          -> caf::result<std::vector<message_store::unread_count>> {
+        auto rp = self->make_response_promise<std::vector<message_store::unread_count>>();
+        auto key = keys::pairs(user_key{app, user_id});
+        call(self, shard_for(self, key), {"SMEMBERS", key}, [=](value& v) mutable {
+          if (v.type != value::kind::array) {
+            rp.deliver(failed(self, "unread", v));
+            return;
+          }
+          std::vector<conversation> convs;
+          for (const auto& e : v.elements)
+            if (auto c = parse_pair_key(e.str)) convs.push_back(std::move(*c));
+          convs.insert(convs.end(), others.begin(), others.end());
+          count_unread(self, user_id, std::move(convs), rp);
+        });
         return rp;
       },
       [=](reply_atom, uint64_t id, value& v) {

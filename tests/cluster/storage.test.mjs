@@ -189,6 +189,41 @@ describe('store: redis, three nodes', () => {
     a.close(); n1.close(); n2.close();
   });
 
+  test('read state is shared by the devices on every node, and what was read is not sent again', async () => {
+    const a = await connect(nodes[0], 9, 'wa');
+    const d1 = await connect(nodes[1], 9, 'wb');
+    const d2 = await connect(nodes[2], 9, 'wb');
+    assert.equal((await d1.request('join', { group: 'club' })).code, 200);
+    assert.equal((await a.request('join', { group: 'club' })).code, 200);
+    const sent = await sendMany(a, 'wb', 5, 'w');
+    for (let i = 0; i < 2; ++i)
+      assert.equal((await a.request('sendGroup', { group: 'club', type: 'text', msg: `c${i}` })).code, 200);
+    await d2.waitPushes(msgFrom('wa'), 7);
+    const ack = await d1.request('ack', { conversation: 'u:wa', upTo: sent[2].id });
+    assert.deepEqual(ack.data, { conversation: 'u:wa', upTo: sent[2].id });
+    // Never back, never past the newest.
+    assert.equal((await d2.request('ack', { conversation: 'u:wa', upTo: sent[0].id })).data.upTo, sent[2].id);
+    const unread = await d2.request('unread');
+    assert.equal(unread.code, 200, JSON.stringify(unread));
+    assert.deepEqual(unread.data.conversations['u:wa'], { count: 2, newest: sent[4].id });
+    assert.equal(unread.data.conversations['g:club'].count, 2);
+    assert.equal(unread.data.conversations['u:zz'], undefined);
+    assert.equal((await d1.request('ack', { conversation: 'u:nobody', upTo: sent[0].id })).code, 1005);
+    // d2 drops; two more arrive on d1, which reads everything; d2 comes back with since.
+    const had = lastId(d2, 'wa');
+    d2.ws.terminate();
+    const more = await sendMany(a, 'wb', 2, 'x');
+    await d1.waitPushes(msgFrom('wa'), 9);
+    assert.equal((await d1.request('ack', { conversation: 'u:wa', upTo: '99999999999999-0' })).data.upTo, more[1].id);
+    const [back, login] = await loginSince(nodes[0], 9, 'wb', { 'u:wa': had });
+    await sleep(300);
+    assert.equal(back.pushes.filter(msgFrom('wa')).length, 0, 'nothing already read');
+    assert.deepEqual(login.data.recovery['u:wa'], { recovered: true, delivered: 0 });
+    const after = await back.request('unread');
+    assert.equal(after.data.conversations['u:wa'], undefined);
+    a.close(); d1.close(); back.close();
+  });
+
   test('group history pages cover the conversation exactly once; a non-member gets 1003', async () => {
     const m1 = await connect(nodes[0], 2, 'g1');
     const m2 = await connect(nodes[1], 2, 'g2');
