@@ -153,9 +153,10 @@ using cancel_atom = caf::atom_constant<caf::atom("cancel")>;
 // -> deadline wheel, or -> node (delegated to its wheel): (size_atom) -> uint64 entries
 //    waiting (tests, diagnostics)
 using size_atom = caf::atom_constant<caf::atom("size")>;
-// behaviour -> node: (login_atom, app, user_id, connection, sink_ptr, recovery_ptr) -> caf::actor
-//    user, or an invalid handle when the user has max_connections_per_user connections here
-//    already. recovery_ptr (may be null): the client's `since`, filled in by the node
+// behaviour -> node: (login_atom, app, user_id, connection, sink_ptr, recovery_ptr,
+//    user_profile) -> caf::actor user, or an invalid handle when the user has
+//    max_connections_per_user connections here already. recovery_ptr (may be null): the
+//    client's `since`, filled in by the node; user_profile: what `enter` pushes carry
 using login_atom = caf::atom_constant<caf::atom("login")>;
 // node -> user: (add_atom, connection, sink_ptr)   attach one more connection
 using add_atom = caf::atom_constant<caf::atom("add")>;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/cluster.sh pairs|fanout NODES [parley-bench options...]
+# bench/cluster.sh pairs|fanout|churn NODES [parley-bench options...]
 # A loopback cluster benchmark: one redis-server and NODES parley nodes (NODES=1 runs a
 # single node *without* Redis, the comparison point), parley-bench with its senders on the
 # first node and its receivers spread over the others (--receive-target). Adds to the JSON
@@ -7,13 +7,15 @@
 # it), and stores it in bench/results/cluster-<scenario>-<N>n-<time>.json.
 #   pairs:  10,000 connections, 20,000 msg/s, senders on node 1, receivers on node 2
 #   fanout: one 3,000-member group (10 senders on node 1, members spread over every node)
+#   churn:  2,000 connections in pairs at 2,000 msg/s (receivers on the other nodes) while
+#           500 connections a second open, log in and close on node 1; zero loss required
 # STORE=redis runs the nodes with --store redis (messages in Redis Streams, docs/storage.md)
 # and Redis with its append-only file on (appendfsync everysec, Redis' own default for AOF);
 # otherwise the nodes keep the memory store. The result records which.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scenario=${1:?usage: bench/cluster.sh pairs|fanout NODES [options]}
-nodes=${2:?usage: bench/cluster.sh pairs|fanout NODES [options]}
+scenario=${1:?usage: bench/cluster.sh pairs|fanout|churn NODES [options]}
+nodes=${2:?usage: bench/cluster.sh pairs|fanout|churn NODES [options]}
 shift 2
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DPARLEY_NODE_TESTS=OFF >/dev/null
 cmake --build build --target parley parley-bench >/dev/null
@@ -82,6 +84,8 @@ case "$scenario" in
   fanout) args=(--scenario fanout --connections 3000 --senders 10 --window 16 --duration 10 --drain 60)
           all=(); for port in "${ports[@]}"; do all+=("127.0.0.1:$port"); done
           receive=$(IFS=,; echo "${all[*]}") ;;
+  churn)  args=(--scenario churn --connections 2000 --rate 2000 --churn-rate 500 --duration 10)
+          receive=$(IFS=,; echo "${targets[*]}") ;;
   *) echo "unknown scenario $scenario" >&2; exit 2 ;;
 esac
 

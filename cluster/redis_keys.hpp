@@ -14,6 +14,7 @@
 //   parley:r:<conversation>   hash    store: redis -- user id -> read position (ack), on the
 //                                     shard of the conversation's stream
 //   parley:pairs:<app>:<user> set     store: redis -- the user's private conversations (keys)
+//   parley:p:<app>:<user>     hash    store: redis -- the user's profile: n (name), a (avatar)
 //                                     (cluster/store/redis_store.hpp has the fields)
 //
 // The registry keys live on the first shard; directory keys on shard_of(key).
@@ -45,6 +46,9 @@ inline std::string read_positions(const std::string& conversation_key) {
 }
 inline std::string pairs(const user_key& k) {
   return "parley:pairs:" + std::to_string(k.app_id) + ":" + k.user_id;
+}
+inline std::string profile(const user_key& k) {
+  return "parley:p:" + std::to_string(k.app_id) + ":" + k.user_id;
 }
 inline std::string inbox(const user_key& k) {
   return "parley:in:" + std::to_string(k.app_id) + ":" + k.user_id;

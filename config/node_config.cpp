@@ -72,6 +72,7 @@ json to_json(const node_config& c) {
       {"history_max_bytes", c.history_max_bytes},
       {"offline_per_user", c.offline_per_user},
       {"offline_max", c.offline_max},
+      {"profiles_max", c.profiles_max},
       {"app_ids", c.app_ids},
       {"allowed_origins", c.allowed_origins},
       {"log_level", c.log_level},
@@ -294,6 +295,7 @@ config_result from_json(const json& j) {
       !read_uint(j, "history_max_bytes", c.history_max_bytes, 1u << 20, 1ull << 40, e) ||
       !read_uint(j, "offline_per_user", c.offline_per_user, 1, 10'000'000, e) ||
       !read_uint(j, "offline_max", c.offline_max, 1, 1'000'000'000, e) ||
+      !read_uint(j, "profiles_max", c.profiles_max, 1, 1'000'000'000, e) ||
       !read_uint(j, "io_threads", c.io_threads, 1, 256, e) ||
       !read_uint(j, "actor_threads", c.actor_threads, 0, 256, e) ||
       !read_uint(j, "actor_idle_sleep_us", c.actor_idle_sleep_us, 50, 1000000, e) ||

@@ -85,7 +85,7 @@ function appendItem(item) {
     li.dataset.from = item.from;
     const meta = document.createElement('div');
     meta.className = 'meta';
-    meta.textContent = `${item.from} · ${new Date(item.time || Date.now()).toLocaleTimeString()}`;
+    meta.textContent = `${displayName(item.from)} · ${new Date(item.time || Date.now()).toLocaleTimeString()}`;
     li.appendChild(meta);
     if (item.type === 'img' && /^https?:\/\//.test(item.msg)) {
       const img = document.createElement('img');
@@ -127,13 +127,38 @@ function renderConversations() {
 
 let roomCount = null;  // the server's count while enter/exit pushes are off
 
+// Display names and avatars by userID (docs/protocol.md "Profiles"): from the login reply,
+// `users` replies and `enter` pushes. Shown as text and as an img src, never as HTML.
+const profiles = new Map();
+
+function rememberProfile(userID, data) {
+  if (data && (data.name || data.avatar)) profiles.set(userID, { name: data.name || '', avatar: data.avatar || '' });
+}
+
+// "Name (userID)" when the user has a display name, else the userID.
+function displayName(user) {
+  const p = profiles.get(user);
+  return p && p.name ? `${p.name} (${user})` : user;
+}
+
 function renderOnline() {
   const ul = $('online-list');
   ul.replaceChildren();
   for (const user of [...online].sort()) {
     const li = document.createElement('li');
     li.dataset.user = user;
-    li.textContent = user === me ? `${user} (you)` : user;
+    const p = profiles.get(user);
+    if (p && /^https?:\/\//.test(p.avatar)) {
+      const img = document.createElement('img');
+      img.className = 'avatar';
+      img.alt = '';
+      img.src = p.avatar;
+      li.appendChild(img);
+    }
+    const label = document.createElement('span');
+    label.className = 'who';
+    label.textContent = user === me ? `${displayName(user)} (you)` : displayName(user);
+    li.appendChild(label);
     if (user !== me) li.onclick = () => show('u:' + user);
     ul.appendChild(li);
   }
@@ -183,6 +208,7 @@ async function refreshOnline() {
   const data = await client.users();
   online.clear();
   data.userList.forEach((u) => online.add(u));
+  for (const [user, p] of Object.entries(data.profiles || {})) rememberProfile(user, p);
   renderOnline();
 }
 
@@ -208,8 +234,9 @@ client.since = () => {
 client.on('msg', (data) => add(keyForPush(data), { kind: 'msg', ...data }));
 client.on('enter', (data) => {
   online.add(data.userID);
+  rememberProfile(data.userID, data);
   renderOnline();
-  add('room', { kind: 'notice', text: `${data.userID} joined` });
+  add('room', { kind: 'notice', text: `${displayName(data.userID)} joined` });
 });
 client.on('online', (data) => {
   if (data.lists) {  // enter/exit are on again: fetch the list once, they keep it from here
@@ -223,27 +250,32 @@ client.on('online', (data) => {
 client.on('exit', (data) => {
   online.delete(data.userID);
   renderOnline();
-  add('room', { kind: 'notice', text: `${data.userID} left` });
+  add('room', { kind: 'notice', text: `${displayName(data.userID)} left` });
 });
 
 $('name').value = localStorage.getItem('parley.name') || randomName();
 $('room').value = localStorage.getItem('parley.room') || '101';
+$('display-name').value = localStorage.getItem('parley.displayName') || '';
+$('avatar').value = localStorage.getItem('parley.avatar') || '';
 
 $('join-form').onsubmit = async (e) => {
   e.preventDefault();
   me = $('name').value.trim();
   const room = $('room').value;
   $('join-error').textContent = '';
+  const profile = { name: $('display-name').value.trim(), avatar: $('avatar').value.trim() };
   try {
-    await client.login(room, me);
+    rememberProfile(me, await client.login(room, me, '', profile));
   } catch (err) {
     $('join-error').textContent = err.codeMsg || err.message;
     client.close();
     return;
   }
   localStorage.setItem('parley.name', me);
+  localStorage.setItem('parley.displayName', profile.name);
+  localStorage.setItem('parley.avatar', profile.avatar);
   localStorage.setItem('parley.room', room);
-  $('me').textContent = me;
+  $('me').textContent = displayName(me);
   $('room-label').textContent = room;
   $('join-screen').hidden = true;
   $('chat-screen').hidden = false;

@@ -61,8 +61,11 @@ export class ParleyClient {
 
   // Opens the socket and logs in; resolves with the login response data. Keeps the identity
   // for reconnects. Rejects with ParleyError on a refused login.
-  async login(appID, userID, token = '') {
+  // `profile` ({name, avatar}, optional) is sent with the first login only: the server keeps
+  // it (docs/protocol.md "Profiles"), reconnects read it back.
+  async login(appID, userID, token = '', profile = null) {
     this.identity = { appID: Number(appID), userID, token };
+    this.profile = profile;
     this.closedByUser = false;
     await this.open();
     return this.authenticate();
@@ -85,6 +88,10 @@ export class ParleyClient {
   async authenticate() {
     const { appID, userID, token } = this.identity;
     const login = { appID, userID, serviceToken: token };
+    if (this.profile) {
+      for (const key of ['name', 'avatar']) if (this.profile[key]) login[key] = this.profile[key];
+      this.profile = null;
+    }
     // `since` (docs/storage.md): the newest message id the page has per conversation, so that
     // after a reconnect the server sends what was missed, once.
     const since = this.since ? this.since() : null;

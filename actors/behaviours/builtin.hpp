@@ -22,6 +22,7 @@ behaviour_spec presence();    // subscribe to batched presence deltas
 behaviour_spec history();     // a page of a conversation (actors/store)
 behaviour_spec ack();         // read state: read up to an id
 behaviour_spec unread();      // read state: unread counts per conversation
+behaviour_spec profile();     // display name and avatar (actors/profile)
 behaviour_spec whoami();      // the connection's clientID, before login too
 behaviour_spec echo_bot();   // the worked example of docs/extending.md
 

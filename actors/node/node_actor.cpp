@@ -27,7 +27,7 @@ caf::actor spawn_behaviour(self_ptr self, const behaviour_spec& spec) {
   auto& st = self->state;
   behaviour_context ctx{caf::actor_cast<node_handle>(self), st.setup.config, st.setup.stats,
                         st.directory, st.setup.remote, st.setup.store, st.presence,
-                        st.setup.durable};
+                        st.setup.durable, st.setup.profiles};
   auto make = spec.make;
   auto stats = st.setup.stats;
   auto handler = self->spawn([make, ctx, stats](caf::event_based_actor* b) -> caf::behavior {
@@ -207,8 +207,8 @@ uint32_t kick_here(self_ptr self, uint32_t app_id, const std::string& user_id,
 
 // A presence push (enter/exit) to the app's users here, and once to each other node.
 void presence(self_ptr self, const char* kind, uint32_t app_id, const std::string& user_id,
-              const std::string& except_user) {
-  auto frame = protocol::encode_presence_push(kind, app_id, user_id);
+              const std::string& except_user, const user_profile& profile = {}) {
+  auto frame = protocol::encode_presence_push(kind, app_id, user_id, profile.name, profile.avatar);
   push_to_app(self, app_id, frame, except_user);
   if (self->state.setup.remote)
     self->send(self->state.setup.remote, broadcast_atom::value, app_id, frame, except_user);
@@ -542,6 +542,8 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
   st.directory = st.setup.users ? st.setup.users : std::make_shared<user_directory>();
   if (!st.setup.store && st.setup.config->store == "memory")
     st.setup.store = std::make_shared<message_store>(store_limits_of(*st.setup.config));
+  if (!st.setup.profiles && !st.setup.durable)
+    st.setup.profiles = std::make_shared<profile_store>(st.setup.config->profiles_max);
   // Linked: it goes down with the node, and the node cannot run without it.
   st.deadlines = self->spawn<caf::linked>(deadline_wheel, std::chrono::milliseconds(250));
   st.presence = spawn_presence(self, st.setup.config, st.setup.stats, st.setup.remote);
@@ -574,7 +576,8 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
         sink->attach(conn, conn_id);
       },
       [=](login_atom, uint32_t app_id, const std::string& user_id, const caf::actor& conn,
-          const sink_ptr& sink, const recovery_ptr& since) -> caf::result<caf::actor> {
+          const sink_ptr& sink, const recovery_ptr& since,
+          const user_profile& profile) -> caf::result<caf::actor> {
         auto& st = self->state;
         auto existing = st.users.find(scoped_key(app_id, user_id));
         bool first_here = existing == st.users.end();
@@ -606,7 +609,7 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
         caf::anon_send(user.handle, add_atom::value, conn, sink);
         ++user.forwarded;
         bool lists = lists_now(self, app_id);
-        if (lists) presence(self, "enter", app_id, user_id, user_id);
+        if (lists) presence(self, "enter", app_id, user_id, user_id, profile);
         if (first_here) self->send(st.presence, enter_atom::value, app_id, user_id, user.sinks, lists);
         if (!st.setup.remote || (!first_here && !st.setup.durable)) return user.handle;
         // The first device of this user here: answered once the directory holds the entry,

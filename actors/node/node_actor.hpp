@@ -36,6 +36,7 @@
 #include "actors/node/user_directory.hpp"
 #include "actors/presence/presence_actor.hpp"
 #include "actors/store/durable_store.hpp"
+#include "actors/profile/profile_store.hpp"
 #include "actors/store/message_store.hpp"
 #include "actors/registry/behaviour_registry.hpp"
 #include "actors/routing/remote.hpp"
@@ -62,6 +63,8 @@ struct node_setup {
   // The durable store of a cluster (store: redis; actors/store/durable_store.hpp), used
   // instead of `store`; invalid otherwise.
   durable_store durable;
+  // Profiles in memory; made by the node when not given, unless `durable` keeps them.
+  std::shared_ptr<profile_store> profiles;
 };
 
 struct node_state {

@@ -10,6 +10,7 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/profile/profile.hpp"
 #include "actors/store/recovery.hpp"
 #include "actors/routing/remote.hpp"
 
@@ -17,7 +18,8 @@ namespace parley {
 
 using node_handle = caf::typed_actor<
     caf::reacts_to<connect_atom, sink_ptr, std::string, uint32_t, std::string>,
-    caf::replies_to<login_atom, uint32_t, std::string, caf::actor, sink_ptr, recovery_ptr>::with<caf::actor>,
+    caf::replies_to<login_atom, uint32_t, std::string, caf::actor, sink_ptr, recovery_ptr,
+                    user_profile>::with<caf::actor>,
     caf::replies_to<join_atom, uint32_t, std::string, std::string, caf::actor,
                     user_sinks_ptr>::with<membership_result>,
     caf::replies_to<local_atom, join_atom, uint32_t, std::string, std::string, caf::actor,

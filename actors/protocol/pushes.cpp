@@ -23,9 +23,12 @@ frame_ptr encode_message_push(const chat_message& m) {
   return std::make_shared<const std::string>(encode_push(m.msg_id, "msg", data));
 }
 
-frame_ptr encode_presence_push(const char* cmd, uint32_t app_id, const std::string& user_id) {
+frame_ptr encode_presence_push(const char* cmd, uint32_t app_id, const std::string& user_id,
+                               const std::string& name, const std::string& avatar) {
   json data = {{"target", ""}, {"type", "text"},  {"msg", ""},
                {"from", user_id}, {"appID", app_id}, {"userID", user_id}};
+  if (!name.empty()) data["name"] = name;
+  if (!avatar.empty()) data["avatar"] = avatar;
   auto seq = std::string(cmd) + "-" + std::to_string(++presence_seq);
   return std::make_shared<const std::string>(encode_push(seq, cmd, data));
 }

@@ -24,8 +24,10 @@ struct chat_message {
 // (id only when the message was stored)
 frame_ptr encode_message_push(const chat_message& m);
 
-// `cmd` is "enter" or "exit"; data {target:"", type:"text", msg:"", from:user, appID, userID}.
-frame_ptr encode_presence_push(const char* cmd, uint32_t app_id, const std::string& user_id);
+// `cmd` is "enter" or "exit"; data {target:"", type:"text", msg:"", from:user, appID, userID},
+// and the user's `name` and `avatar` when they are set (actors/profile/profile.hpp).
+frame_ptr encode_presence_push(const char* cmd, uint32_t app_id, const std::string& user_id,
+                               const std::string& name = {}, const std::string& avatar = {});
 
 // `online`: data {appID, count, lists}: how many users of the app are online, and whether
 // enter/exit pushes are on (docs/protocol.md "Presence").

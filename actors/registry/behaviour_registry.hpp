@@ -31,6 +31,7 @@ struct node_config;
 struct node_stats;
 class user_directory;
 class message_store;
+class profile_store;
 
 // What a behaviour actor is given at spawn.
 struct behaviour_context {
@@ -50,6 +51,9 @@ struct behaviour_context {
   // With store: redis, the durable store instead (actors/store/durable_store.hpp): every
   // send is stored there first, and `store` is null. Invalid otherwise.
   durable_store durable;
+  // Display names and avatars on a node without store: redis (actors/profile/profile_store.hpp);
+  // null with store: redis (`durable` keeps them).
+  std::shared_ptr<profile_store> profiles;
 };
 
 using behaviour_factory = std::function<caf::behavior(caf::event_based_actor*, behaviour_context)>;

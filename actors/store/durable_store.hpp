@@ -30,6 +30,12 @@
 //        per private pair of the user and per conversation in `others` (groups, the room):
 //        messages newer than the read position, not sent by the user; those with none left
 //        out.
+//   (profile_atom, user_key) -> user_profile
+//        the user's display name and avatar (empty when none; actors/profile/profile.hpp).
+//   (profile_atom, user_key, profile_update) -> user_profile
+//        changes the fields the update names ("" clears one) and answers what is stored.
+//   (profiles_atom, app, user ids) -> std::vector<user_profile>
+//        the profiles of those users, in their order (for `users` pages).
 #pragma once
 
 #include <cstdint>
@@ -39,6 +45,7 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/profile/profile.hpp"
 #include "actors/routing/keys.hpp"
 #include "actors/store/conversation.hpp"
 #include "actors/store/message_store.hpp"
@@ -52,6 +59,8 @@ using keep_atom = caf::atom_constant<caf::atom("keep")>;
 using take_atom = caf::atom_constant<caf::atom("take")>;
 using mark_read_atom = caf::atom_constant<caf::atom("markRead")>;
 using unread_atom = caf::atom_constant<caf::atom("unread")>;
+using profile_atom = caf::atom_constant<caf::atom("profile")>;
+using profiles_atom = caf::atom_constant<caf::atom("profiles")>;
 
 struct history_page {
   std::vector<stored_ptr> messages;  // newest first
@@ -68,7 +77,10 @@ using durable_store = caf::typed_actor<
     caf::replies_to<take_atom, user_key, recovery_ptr>::with<std::vector<stored_ptr>>,
     caf::replies_to<mark_read_atom, conversation, std::string, message_id>::with<std::string>,
     caf::replies_to<unread_atom, uint32_t, std::string, std::vector<conversation>>::with<
-        std::vector<message_store::unread_count>>>;
+        std::vector<message_store::unread_count>>,
+    caf::replies_to<profile_atom, user_key>::with<user_profile>,
+    caf::replies_to<profile_atom, user_key, profile_update>::with<user_profile>,
+    caf::replies_to<profiles_atom, uint32_t, std::vector<std::string>>::with<std::vector<user_profile>>>;
 
 }  // namespace parley
 
@@ -81,3 +93,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<parley::stored_ptr>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::message_id)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<parley::conversation>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<parley::message_store::unread_count>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<parley::user_profile>)

@@ -102,6 +102,17 @@ end
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 return {n, #last > 0 and last[1][1] or ''})";
 
+// KEYS[1] the user's profile hash; ARGV: name given (1/0), name, avatar given, avatar. A
+// field given as "" is removed; the hash goes with its last field. Returns {name, avatar}.
+const char* const profile_script = R"(
+local function set(given, field, v)
+  if given ~= '1' then return end
+  if v == '' then redis.call('HDEL', KEYS[1], field) else redis.call('HSET', KEYS[1], field, v) end
+end
+set(ARGV[1], 'n', ARGV[2])
+set(ARGV[3], 'a', ARGV[4])
+return redis.call('HMGET', KEYS[1], 'n', 'a'))";
+
 struct store_state {
   std::shared_ptr<const node_config> config;
   std::vector<redis::client_ptr> shards;
@@ -196,6 +207,12 @@ stored_ptr entry_to_message(const value& entry, bool frame, std::string* conv_ke
   }
   if (frame) out->frame = protocol::encode_message_push(m);
   return out;
+}
+
+// An HMGET n a reply as a profile; nullopt when it is not one.
+std::optional<user_profile> profile_of(const value& v) {
+  if (v.type != value::kind::array || v.elements.size() != 2) return std::nullopt;
+  return user_profile{v.elements[0].str, v.elements[1].str};
 }
 
 // Each user of a private pair lists it (for `unread`); bounded by the same age as messages.
@@ -533,6 +550,46 @@ impl_actor::behavior_type store_actor(self_ptr self, std::shared_ptr<const node_
           convs.insert(convs.end(), others.begin(), others.end());
           count_unread(self, user_id, std::move(convs), rp);
         });
+        return rp;
+      },
+      [=](profile_atom, const user_key& user) -> caf::result<user_profile> {
+        auto rp = self->make_response_promise<user_profile>();
+        auto key = keys::profile(user);
+        call(self, shard_for(self, key), {"HMGET", key, "n", "a"}, [=](value& v) mutable {
+          if (auto p = profile_of(v)) rp.deliver(std::move(*p));
+          else rp.deliver(failed(self, "profile", v));
+        });
+        return rp;
+      },
+      [=](profile_atom, const user_key& user, const profile_update& update) -> caf::result<user_profile> {
+        auto rp = self->make_response_promise<user_profile>();
+        auto key = keys::profile(user);
+        call(self, shard_for(self, key),
+             {"EVAL", profile_script, "1", key, update.name ? "1" : "0", update.name.value_or(""),
+              update.avatar ? "1" : "0", update.avatar.value_or("")},
+             [=](value& v) mutable {
+               if (auto p = profile_of(v)) rp.deliver(std::move(*p));
+               else rp.deliver(failed(self, "profile", v));
+             });
+        return rp;
+      },
+      [=](profiles_atom, uint32_t app, const std::vector<std::string>& users)
+          -> caf::result<std::vector<user_profile>> {
+        auto rp = self->make_response_promise<std::vector<user_profile>>();
+        if (users.empty()) return std::vector<user_profile>{};
+        auto out = std::make_shared<std::vector<user_profile>>(users.size());
+        auto left = std::make_shared<size_t>(users.size());
+        auto broken = std::make_shared<bool>(false);
+        for (size_t i = 0; i < users.size(); ++i) {
+          auto key = keys::profile(user_key{app, users[i]});
+          call(self, shard_for(self, key), {"HMGET", key, "n", "a"}, [=](value& v) mutable {
+            if (auto p = profile_of(v)) (*out)[i] = std::move(*p);
+            else if (!*broken) *broken = (failed(self, "profiles", v), true);
+            if (--*left > 0) return;
+            if (*broken) rp.deliver(caf::make_error(caf::sec::request_receiver_down));
+            else rp.deliver(std::move(*out));
+          });
+        }
         return rp;
       },
       [=](reply_atom, uint64_t id, value& v) {

@@ -1,5 +1,6 @@
 // /user/list, /user/online, /user/sendMessage, /user/sendMessageAll: the gowebsocket API,
-// same parameters and response shapes. Sends run through the same behaviours as WebSocket
+// same parameters and response shapes. /user/profile (GET reads, POST sets name and/or
+// avatar) runs the `profile` behaviour as the given userID. Sends run through the same behaviours as WebSocket
 // sends, so validation, de-duplication and encoding are shared.
 #include "actors/ask.hpp"
 #include "gateway/routes/route_helpers.hpp"
@@ -46,6 +47,21 @@ void add_user_routes(http_router& router, gateway_context& ctx) {
         },
         online_atom::value, *app, *user);
   });
+
+  // Only the fields given are changed (name= or avatar= empty clears it).
+  auto profile = [&ctx](const api_request& req, responder respond) {
+    auto app = app_param(req, ctx, respond);
+    if (!app) return;
+    auto user = param(req, "userID");
+    if (!user || user->empty()) return respond(bad_request("missing userID"));
+    nlohmann::json data = nlohmann::json::object();
+    if (req.method == http::verb::post)
+      for (const char* key : {"name", "avatar"})
+        if (auto v = param(req, key)) data[key] = *v;
+    routes::run_behaviour(ctx, "profile", *app, *user, std::move(data), respond);
+  };
+  router.add(http::verb::get, "/user/profile", profile);
+  router.add(http::verb::post, "/user/profile", profile);
 
   router.add(http::verb::post, "/user/sendMessage", [&ctx](const api_request& req, responder respond) {
     auto app = app_param(req, ctx, respond);

@@ -5,7 +5,7 @@
 // and 1008 (never a silent loss) while Redis is down.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startRedis, startNode, stopAll, connect, waitForCluster, getJson, sleep, Client } from './harness.mjs';
+import { startRedis, startNode, stopAll, connect, waitForCluster, getJson, postForm, sleep, Client } from './harness.mjs';
 
 const msgFrom = (from) => (p) => p.cmd === 'msg' && p.response?.data?.from === from;
 const args = ['--store', 'redis'];
@@ -222,6 +222,38 @@ describe('store: redis, three nodes', () => {
     const after = await back.request('unread');
     assert.equal(after.data.conversations['u:wa'], undefined);
     a.close(); d1.close(); back.close();
+  });
+
+  test('profiles are in Redis: given at login on one node, read on another, set by the backend, kept across a restart', async () => {
+    const watcher = await connect(nodes[1], 10, 'pw');
+    const p = new Client(nodes[0].url);
+    await p.open();
+    const login = await p.request('login', { appID: 10, userID: 'pa', serviceToken: '', name: 'Pat <i>A</i>', avatar: 'https://img.example/pa.png' });
+    assert.equal(login.code, 200, JSON.stringify(login));
+    assert.equal(login.data.name, 'Pat <i>A</i>');
+    const enter = await watcher.waitPushes((m) => m.cmd === 'enter' && m.response.data.userID === 'pa', 1);
+    assert.equal(enter[0].response.data.name, 'Pat <i>A</i>');
+    assert.equal(enter[0].response.data.avatar, 'https://img.example/pa.png');
+    // The users page of another node reads the profile from Redis.
+    const list = await watcher.request('users');
+    assert.deepEqual(list.data.profiles.pa, { name: 'Pat <i>A</i>', avatar: 'https://img.example/pa.png' });
+    // The backend renames pa on the third node; only the name changes.
+    const set = await postForm(nodes[2].base, '/user/profile', { appID: 10, userID: 'pa', name: 'Pat' });
+    assert.equal(set.code, 200, JSON.stringify(set));
+    assert.deepEqual(set.data, { userID: 'pa', name: 'Pat', avatar: 'https://img.example/pa.png' });
+    p.close();
+    await nodes[0].kill();
+    await nodes[0].restart();
+    await waitForCluster(nodes);
+    const back = new Client(nodes[0].url);
+    await back.open();
+    const again = await back.request('login', { appID: 10, userID: 'pa', serviceToken: '' });
+    assert.equal(again.data.name, 'Pat');
+    assert.equal(again.data.avatar, 'https://img.example/pa.png');
+    const bad = await back.request('profile', { avatar: 'javascript:alert(1)' });
+    assert.equal(bad.code, 1001);
+    assert.equal((await getJson(nodes[1].base, '/user/profile?appID=10&userID=pa')).data.name, 'Pat');
+    watcher.close(); back.close();
   });
 
   test('group history pages cover the conversation exactly once; a non-member gets 1003', async () => {

@@ -18,8 +18,8 @@ after(async () => {
   assert.equal(await node?.stop(), 0);
 });
 
-async function chat(name, room, viewport) {
-  const page = await joinChat(browser, node.base, name, room, viewport);
+async function chat(name, room, viewport, profile) {
+  const page = await joinChat(browser, node.base, name, room, viewport, profile);
   open.push(page);
   return page;
 }
@@ -177,4 +177,32 @@ test('a room in count mode shows the server\'s count and no join notices', () =>
   const third = await chat('fred', 104);
   for (const p of [dan, eve, third]) await p.locator('#online-count', { hasText: '3' }).waitFor();
   assert.equal(await dan.locator('#timeline .notice:has-text("eve joined")').count(), 0);
+}));
+
+test('a display name and an avatar show in the list and on messages, as text', () => scenario('profile', pages, async () => {
+  const alice = open[0];
+  const avatar = `${node.base}/pixel.png`;
+  const gina = await chat('gina', 101, undefined, { name: '<b>Gina</b> G', avatar });
+  const row = alice.locator('#online-list li[data-user="gina"]');
+  await row.locator('.who', { hasText: '<b>Gina</b> G (gina)' }).waitFor();
+  assert.equal(await row.locator('img.avatar').getAttribute('src'), avatar);
+  assert.equal(await row.locator('b').count(), 0, 'the name is text, not HTML');
+  await alice.waitForSelector('#timeline .notice:has-text("<b>Gina</b> G (gina) joined")');
+  await send(gina, 'hi from gina');
+  const meta = alice.locator('#timeline .message[data-from="gina"] .meta');
+  await meta.first().waitFor();
+  assert.match(await meta.first().textContent(), /^<b>Gina<\/b> G \(gina\) · /);
+  assert.equal(await gina.locator('#me').textContent(), '<b>Gina</b> G (gina)');
+  // A page opened later reads the profile from the `users` reply.
+  const hal = await chat('hal', 101);
+  await hal.locator('#online-list li[data-user="gina"] .who', { hasText: '<b>Gina</b> G (gina)' }).waitFor();
+  // A URL the server refuses: the page says why and stays on the join screen.
+  const context = await browser.newContext();
+  const bad = await context.newPage();
+  await bad.goto(`${node.base}/`);
+  await bad.fill('#name', 'ivy');
+  await bad.fill('#avatar', 'https://x.example/a"b');
+  await bad.click('#join-btn');
+  await bad.locator('#join-error', { hasText: 'avatar' }).waitFor();
+  await context.close();
 }));

@@ -36,14 +36,17 @@ export async function scenario(name, pages, body) {
   }
 }
 
-// Opens the chat page in a new context (own localStorage) and joins `room` as `name`.
-export async function joinChat(browser, base, name, room = 101, viewport = { width: 1100, height: 720 }) {
+// Opens the chat page in a new context (own localStorage) and joins `room` as `name`, with
+// `profile` ({name, avatar}) in the optional fields when given.
+export async function joinChat(browser, base, name, room = 101, viewport = { width: 1100, height: 720 }, profile = null) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`[${name}] page error:`, err.message));
   await page.goto(`${base}/`);
   await page.fill('#name', name);
   await page.fill('#room', String(room));
+  if (profile?.name) await page.fill('#display-name', profile.name);
+  if (profile?.avatar) await page.fill('#avatar', profile.avatar);
   await page.click('#join-btn');
   await page.waitForSelector('#state[data-state=online]');
   return page;

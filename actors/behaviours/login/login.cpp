@@ -8,11 +8,17 @@
 // each id (and what was kept for the user), each once; `recovery` answers per conversation
 // {recovered, delivered}: recovered false means the store no longer held everything after
 // that id (a gap: read `history`). Groups recover through `history` after the join.
+//
+// `name`, `avatar` (optional): the user's profile (actors/profile/profile.hpp): a field given
+// replaces the stored one; the reply carries the profile stored now, when there is one, and so
+// do the `enter` pushes to the others. Bad values 1001; 1008 when a profile was given and the
+// store could not keep it.
 #include <ctime>
 
 #include "actors/auth/token.hpp"
 #include "actors/behaviours/behaviour_helpers.hpp"
 #include "actors/behaviours/builtin.hpp"
+#include "actors/behaviours/profile/profiles.hpp"
 #include "actors/store/recovery.hpp"
 #include "config/logging.hpp"
 #include "config/node_config.hpp"
@@ -84,6 +90,9 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
     recovery_ptr since;
     if (!read_since(data, app_id, user_id, since, reason))
       return reply_error(result_code::illegal_parameter, reason);
+    profile_update update;
+    if (!read_profile_update(data, update, reason))
+      return reply_error(result_code::illegal_parameter, reason);
     if (!ctx.config->serves_app(app_id))
       return reply_error(result_code::unauthorized, "appID not served");
     if (c.login) return reply_error(result_code::operation_failed, "already logged in");
@@ -93,8 +102,17 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
       return reply_error(result_code::unauthorized, problem);
     }
     auto rp = self->make_response_promise<command_result>();
-    self->request(ctx.node, caf::infinite, login_atom::value, app_id, user_id, c.connection, c.sink,
-                  since)
+    change_profile(self, ctx, app_id, user_id, update, [=](std::optional<user_profile> stored) mutable {
+      if (!stored && update.any()) {
+        rp.deliver(reply_error(result_code::store_failed, "the profile store is unavailable"));
+        return;
+      }
+      if (!stored)
+        log::node()->warn("login app={} user={}: profile not read (store unavailable)", app_id,
+                          log::safe(user_id));
+      auto profile = stored.value_or(user_profile{});
+      self->request(ctx.node, caf::infinite, login_atom::value, app_id, user_id, c.connection,
+                    c.sink, since, profile)
         .then(
             [=](const caf::actor& user) mutable {
               if (!user) {
@@ -104,6 +122,10 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
                 return;
               }
               nlohmann::json data{{"clientID", c.conn_id}, {"appID", app_id}, {"userID", user_id}};
+              if (!profile.empty()) {
+                data["name"] = profile.name;
+                data["avatar"] = profile.avatar;
+              }
               if (since) {
                 auto& rec = data["recovery"] = nlohmann::json::object();
                 for (const auto& e : since->since)
@@ -114,6 +136,7 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
               rp.deliver(std::move(result));
             },
             [=](caf::error&) mutable { rp.deliver(reply_error(result_code::server_error)); });
+    });
     return rp;
   }};
 }

@@ -2,8 +2,11 @@
 // caller's appID on this node, one page at a time in id order. `userCount` is the total
 // (gowebsocket clients read it); `limit` defaults to and is capped at user_list_page;
 // `nextCursor`, when present, is the `cursor` of the next page. Also behind HTTP /user/list.
+// `profiles` ({userID: {name, avatar}}) holds the profiles of the page's users who have one;
+// an empty object when the profile store could not answer (the list itself still comes).
 #include "actors/behaviours/behaviour_helpers.hpp"
 #include "actors/behaviours/builtin.hpp"
+#include "actors/behaviours/profile/profiles.hpp"
 #include "config/node_config.hpp"
 
 namespace parley::behaviours {
@@ -23,9 +26,16 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
     self->request(ctx.node, caf::infinite, users_atom::value, c.login->app_id, cursor, limit)
         .then(
             [=](user_page& page) mutable {
+              auto users = page.users;
               nlohmann::json data{{"userList", std::move(page.users)}, {"userCount", page.total}};
               if (!page.next_cursor.empty()) data["nextCursor"] = page.next_cursor;
-              rp.deliver(reply_ok(std::move(data)));
+              read_profiles(self, ctx, c.login->app_id, users,
+                            [=](std::optional<std::vector<user_profile>> profiles) mutable {
+                              auto& out = data["profiles"] = nlohmann::json::object();
+                              for (size_t i = 0; profiles && i < profiles->size(); ++i)
+                                if (!(*profiles)[i].empty()) out[users[i]] = profile_json((*profiles)[i]);
+                              rp.deliver(reply_ok(std::move(data)));
+                            });
             },
             [=](caf::error&) mutable { rp.deliver(reply_error(result_code::server_error)); });
     return rp;
