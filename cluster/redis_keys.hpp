@@ -15,6 +15,7 @@
 //                                     shard of the conversation's stream
 //   parley:pairs:<app>:<user> set     store: redis -- the user's private conversations (keys)
 //   parley:p:<app>:<user>     hash    store: redis -- the user's profile: n (name), a (avatar)
+//   parley:ug:<app>:<user>    set     store: redis -- the groups the user is in (re-joined at login)
 //                                     (cluster/store/redis_store.hpp has the fields)
 //
 // The registry keys live on the first shard; directory keys on shard_of(key).
@@ -46,6 +47,9 @@ inline std::string read_positions(const std::string& conversation_key) {
 }
 inline std::string pairs(const user_key& k) {
   return "parley:pairs:" + std::to_string(k.app_id) + ":" + k.user_id;
+}
+inline std::string memberships(const user_key& k) {
+  return "parley:ug:" + std::to_string(k.app_id) + ":" + k.user_id;
 }
 inline std::string profile(const user_key& k) {
   return "parley:p:" + std::to_string(k.app_id) + ":" + k.user_id;

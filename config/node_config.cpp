@@ -73,6 +73,7 @@ json to_json(const node_config& c) {
       {"offline_per_user", c.offline_per_user},
       {"offline_max", c.offline_max},
       {"profiles_max", c.profiles_max},
+      {"memberships_max", c.memberships_max},
       {"app_ids", c.app_ids},
       {"allowed_origins", c.allowed_origins},
       {"log_level", c.log_level},
@@ -296,6 +297,7 @@ config_result from_json(const json& j) {
       !read_uint(j, "offline_per_user", c.offline_per_user, 1, 10'000'000, e) ||
       !read_uint(j, "offline_max", c.offline_max, 1, 1'000'000'000, e) ||
       !read_uint(j, "profiles_max", c.profiles_max, 1, 1'000'000'000, e) ||
+      !read_uint(j, "memberships_max", c.memberships_max, 1, 1'000'000'000, e) ||
       !read_uint(j, "io_threads", c.io_threads, 1, 256, e) ||
       !read_uint(j, "actor_threads", c.actor_threads, 0, 256, e) ||
       !read_uint(j, "actor_idle_sleep_us", c.actor_idle_sleep_us, 50, 1000000, e) ||

@@ -113,6 +113,7 @@ struct node_config {
   uint32_t offline_per_user = 10000;        // messages kept for one offline user
   uint32_t offline_max = 1000000;           // kept for all offline users together
   uint32_t profiles_max = 1000000;          // profiles a node keeps in memory (not store: redis)
+  uint32_t memberships_max = 1000000;       // users whose groups a node keeps in memory (idem)
   std::vector<uint32_t> app_ids;      // served appIDs; empty: any appID from 1 to 2^31-1
   std::vector<std::string> allowed_origins;  // empty: any Origin
   std::string log_level = "info";

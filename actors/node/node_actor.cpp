@@ -27,7 +27,7 @@ caf::actor spawn_behaviour(self_ptr self, const behaviour_spec& spec) {
   auto& st = self->state;
   behaviour_context ctx{caf::actor_cast<node_handle>(self), st.setup.config, st.setup.stats,
                         st.directory, st.setup.remote, st.setup.store, st.presence,
-                        st.setup.durable, st.setup.profiles};
+                        st.setup.durable, st.setup.profiles, st.setup.memberships};
   auto make = spec.make;
   auto stats = st.setup.stats;
   auto handler = self->spawn([make, ctx, stats](caf::event_based_actor* b) -> caf::behavior {
@@ -544,6 +544,8 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
     st.setup.store = std::make_shared<message_store>(store_limits_of(*st.setup.config));
   if (!st.setup.profiles && !st.setup.durable)
     st.setup.profiles = std::make_shared<profile_store>(st.setup.config->profiles_max);
+  if (!st.setup.memberships && !st.setup.durable)
+    st.setup.memberships = std::make_shared<membership_store>(st.setup.config->memberships_max);
   // Linked: it goes down with the node, and the node cannot run without it.
   st.deadlines = self->spawn<caf::linked>(deadline_wheel, std::chrono::milliseconds(250));
   st.presence = spawn_presence(self, st.setup.config, st.setup.stats, st.setup.remote);

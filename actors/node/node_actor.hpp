@@ -36,6 +36,7 @@
 #include "actors/node/user_directory.hpp"
 #include "actors/presence/presence_actor.hpp"
 #include "actors/store/durable_store.hpp"
+#include "actors/group/membership_store.hpp"
 #include "actors/profile/profile_store.hpp"
 #include "actors/store/message_store.hpp"
 #include "actors/registry/behaviour_registry.hpp"
@@ -65,6 +66,7 @@ struct node_setup {
   durable_store durable;
   // Profiles in memory; made by the node when not given, unless `durable` keeps them.
   std::shared_ptr<profile_store> profiles;
+  std::shared_ptr<membership_store> memberships;  // the same for the groups of each user
 };
 
 struct node_state {

@@ -32,6 +32,7 @@ struct node_stats;
 class user_directory;
 class message_store;
 class profile_store;
+class membership_store;
 
 // What a behaviour actor is given at spawn.
 struct behaviour_context {
@@ -54,6 +55,8 @@ struct behaviour_context {
   // Display names and avatars on a node without store: redis (actors/profile/profile_store.hpp);
   // null with store: redis (`durable` keeps them).
   std::shared_ptr<profile_store> profiles;
+  // The groups of each user past their last connection, likewise (actors/group/membership_store.hpp).
+  std::shared_ptr<membership_store> memberships;
 };
 
 using behaviour_factory = std::function<caf::behavior(caf::event_based_actor*, behaviour_context)>;

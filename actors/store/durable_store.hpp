@@ -36,6 +36,10 @@
 //        changes the fields the update names ("" clears one) and answers what is stored.
 //   (profiles_atom, app, user ids) -> std::vector<user_profile>
 //        the profiles of those users, in their order (for `users` pages).
+//   (membership_atom, user_key) -> std::vector<std::string>
+//        the groups the user is in, kept past their last connection (the login re-joins them).
+//   (membership_atom, user_key, group, member) -> bool
+//        records a join (member true) or a leave.
 #pragma once
 
 #include <cstdint>
@@ -61,6 +65,7 @@ using mark_read_atom = caf::atom_constant<caf::atom("markRead")>;
 using unread_atom = caf::atom_constant<caf::atom("unread")>;
 using profile_atom = caf::atom_constant<caf::atom("profile")>;
 using profiles_atom = caf::atom_constant<caf::atom("profiles")>;
+using membership_atom = caf::atom_constant<caf::atom("membership")>;
 
 struct history_page {
   std::vector<stored_ptr> messages;  // newest first
@@ -80,7 +85,9 @@ using durable_store = caf::typed_actor<
         std::vector<message_store::unread_count>>,
     caf::replies_to<profile_atom, user_key>::with<user_profile>,
     caf::replies_to<profile_atom, user_key, profile_update>::with<user_profile>,
-    caf::replies_to<profiles_atom, uint32_t, std::vector<std::string>>::with<std::vector<user_profile>>>;
+    caf::replies_to<profiles_atom, uint32_t, std::vector<std::string>>::with<std::vector<user_profile>>,
+    caf::replies_to<membership_atom, user_key>::with<std::vector<std::string>>,
+    caf::replies_to<membership_atom, user_key, std::string, bool>::with<bool>>;
 
 }  // namespace parley
 

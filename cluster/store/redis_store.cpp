@@ -1,5 +1,7 @@
 #include "cluster/store/redis_store.hpp"
 
+#include <algorithm>
+
 #include <functional>
 #include <optional>
 #include <unordered_map>
@@ -590,6 +592,32 @@ impl_actor::behavior_type store_actor(self_ptr self, std::shared_ptr<const node_
             else rp.deliver(std::move(*out));
           });
         }
+        return rp;
+      },
+      [=](membership_atom, const user_key& user) -> caf::result<std::vector<std::string>> {
+        auto rp = self->make_response_promise<std::vector<std::string>>();
+        auto key = keys::memberships(user);
+        call(self, shard_for(self, key), {"SMEMBERS", key}, [=](value& v) mutable {
+          if (v.type != value::kind::array) {
+            rp.deliver(failed(self, "membership", v));
+            return;
+          }
+          std::vector<std::string> groups;
+          for (const auto& e : v.elements) groups.push_back(e.str);
+          std::sort(groups.begin(), groups.end());
+          rp.deliver(std::move(groups));
+        });
+        return rp;
+      },
+      [=](membership_atom, const user_key& user, const std::string& group, bool member)
+          -> caf::result<bool> {
+        auto rp = self->make_response_promise<bool>();
+        auto key = keys::memberships(user);
+        call(self, shard_for(self, key), {member ? "SADD" : "SREM", key, group},
+             [=](value& v) mutable {
+               if (v.type != value::kind::integer) rp.deliver(failed(self, "membership", v));
+               else rp.deliver(true);
+             });
         return rp;
       },
       [=](reply_atom, uint64_t id, value& v) {

@@ -256,6 +256,31 @@ describe('store: redis, three nodes', () => {
     watcher.close(); back.close();
   });
 
+  test('membership persists in Redis: a member who comes back on another node is in the group again', async () => {
+    const away = await connect(nodes[0], 11, 'ma');
+    const stay = await connect(nodes[1], 11, 'mb');
+    for (const c of [away, stay]) assert.equal((await c.request('join', { group: 'crew' })).code, 200);
+    away.close();
+    await sleep(300);
+    const missed = await stay.request('sendGroup', { group: 'crew', type: 'text', msg: 'meanwhile' });
+    assert.equal(missed.code, 200);
+    const back = new Client(nodes[2].url);
+    await back.open();
+    const login = await back.request('login', { appID: 11, userID: 'ma', serviceToken: '' });
+    assert.deepEqual(login.data.groups, ['crew']);
+    const live = await stay.request('sendGroup', { group: 'crew', type: 'text', msg: 'again' });
+    assert.equal(live.data.recipients, 2, JSON.stringify(live));
+    assert.equal((await back.waitPushes(msgFrom('mb'), 1))[0].response.data.msg, 'again');
+    assert.equal((await back.request('unread')).data.conversations['g:crew'].count, 2);
+    assert.equal((await back.request('leave', { group: 'crew' })).code, 200);
+    back.close();
+    await sleep(300);
+    const last = new Client(nodes[0].url);
+    await last.open();
+    assert.equal((await last.request('login', { appID: 11, userID: 'ma', serviceToken: '' })).data.groups, undefined);
+    last.close(); stay.close();
+  });
+
   test('group history pages cover the conversation exactly once; a non-member gets 1003', async () => {
     const m1 = await connect(nodes[0], 2, 'g1');
     const m2 = await connect(nodes[1], 2, 'g2');
@@ -304,6 +329,16 @@ describe('store: redis, three nodes', () => {
     const downGroup = await a.request('sendAll', { type: 'text', msg: 'lost?' });
     assert.equal(downGroup.code, 1008, JSON.stringify(downGroup));
     assert.equal((await b.request('history', { with: 'ra' })).code, 1008);
+    // A join holds for now; the answer says it could not be kept for the next login.
+    const join = await a.request('join', { group: 'downtime' });
+    assert.equal(join.code, 200, JSON.stringify(join));
+    assert.equal(join.data.persisted, false);
+    // A login still gets in (without its stored profile and groups); naming a profile gets 1008.
+    const late = new Client(nodes[1].url);
+    await late.open();
+    assert.equal((await late.request('login', { appID: 4, userID: 'rl', serviceToken: '', name: 'x' })).code, 1008);
+    assert.equal((await late.request('login', { appID: 4, userID: 'rl', serviceToken: '' })).code, 200);
+    late.close();
     await redis.start();
     // The nodes reconnect by themselves; the history written before the restart is there.
     const deadline = Date.now() + 10000;

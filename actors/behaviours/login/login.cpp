@@ -13,11 +13,15 @@
 // replaces the stored one; the reply carries the profile stored now, when there is one, and so
 // do the `enter` pushes to the others. Bad values 1001; 1008 when a profile was given and the
 // store could not keep it.
+//
+// `groups` (when there are any): the groups the user is in, kept past their last connection
+// (actors/behaviours/groups/join_leave.cpp), joined again before the reply.
 #include <ctime>
 
 #include "actors/auth/token.hpp"
 #include "actors/behaviours/behaviour_helpers.hpp"
 #include "actors/behaviours/builtin.hpp"
+#include "actors/behaviours/groups/memberships.hpp"
 #include "actors/behaviours/profile/profiles.hpp"
 #include "actors/store/recovery.hpp"
 #include "config/logging.hpp"
@@ -131,9 +135,22 @@ caf::behavior make(caf::event_based_actor* self, behaviour_context ctx) {
                 for (const auto& e : since->since)
                   rec[e.name] = {{"recovered", e.recovered}, {"delivered", e.delivered}};
               }
-              auto result = reply_ok(std::move(data));
-              result.login = login_info{app_id, user_id, user};
-              rp.deliver(std::move(result));
+              auto answer = [=](nlohmann::json data) mutable {
+                auto result = reply_ok(std::move(data));
+                result.login = login_info{app_id, user_id, user};
+                rp.deliver(std::move(result));
+              };
+              // The groups the user was in when they left: joined again before the reply.
+              read_memberships(self, ctx, app_id, user_id,
+                               [=](std::optional<std::vector<std::string>> groups) mutable {
+                if (!groups || groups->empty()) return answer(std::move(data));
+                self->request(user, caf::infinite, member_atom::value, *groups)
+                    .then([=](bool) mutable {
+                            data["groups"] = *groups;
+                            answer(std::move(data));
+                          },
+                          [=](caf::error&) mutable { answer(std::move(data)); });
+              });
             },
             [=](caf::error&) mutable { rp.deliver(reply_error(result_code::server_error)); });
     });
