@@ -4,7 +4,7 @@
 # single node *without* Redis, the comparison point), parley-bench with its senders on the
 # first node and its receivers spread over the others (--receive-target). Adds to the JSON
 # result the CPU seconds of every node and Redis' commandstats for the run (reset before
-# it), and stores it in bench/results/cluster-<scenario>-<N>n-<time>.json.
+# it) and CPU seconds for the run, and stores it in bench/results/cluster-<scenario>-<N>n-<time>.json.
 #   pairs:  10,000 connections, 20,000 msg/s, senders on node 1, receivers on node 2
 #   fanout: one 3,000-member group (10 senders on node 1, members spread over every node)
 #   churn:  2,000 connections in pairs at 2,000 msg/s (receivers on the other nodes) while
@@ -72,6 +72,9 @@ if [ "$nodes" -gt 1 ]; then
   done
   redis-cli -p "$redis_port" config resetstat >/dev/null
 fi
+redis_cpu() { redis-cli -p "$redis_port" info cpu | awk -F: '/^used_cpu_(sys|user):/{s += $2} END {printf "%.3f", s}'; }
+redis_cpu_before=0
+[ "$nodes" -gt 1 ] && redis_cpu_before=$(redis_cpu)
 used_before=0
 [ "$nodes" -gt 1 ] && used_before=$(redis-cli -p "$redis_port" info memory | awk -F: '/^used_memory:/{print $2+0}')
 
@@ -97,8 +100,11 @@ status=0
 "$BENCH" "${args[@]}" --target "127.0.0.1:${ports[0]}" --receive-target "$receive" \
   --server-pid "${node_pids[0]}" --out "$out" --quiet "$@" >/dev/null || status=$?
 after=(); for p in "${node_pids[@]}"; do after+=("$(cpu_ticks "$p")"); done
-stats=""
-[ "$nodes" -gt 1 ] && stats=$(redis-cli -p "$redis_port" info commandstats)
+stats=""; redis_cpu_used=0
+if [ "$nodes" -gt 1 ]; then
+  stats=$(redis-cli -p "$redis_port" info commandstats)
+  redis_cpu_used=$(python3 -c "print(round($(redis_cpu) - $redis_cpu_before, 3))")
+fi
 # STORE=redis: Redis' memory for what was stored (used_memory, less what it used before the
 # run's first message was stored: the registry and directory) and how many entries it holds.
 stored='{}'
@@ -111,13 +117,14 @@ if [ "$STORE" = redis ]; then
   streams=$(redis-cli -p "$redis_port" --scan --pattern 'parley:c:*' | wc -l)
   stored="{\"entries\": $entries, \"streams\": $streams, \"used_memory\": $used, \"used_memory_before\": $used_before}"
 fi
-python3 - "$out" "$scenario" "$nodes" "${before[*]}" "${after[*]}" "$(getconf CLK_TCK)" "$stats" "$STORE" "$stored" <<'PY'
+python3 - "$out" "$scenario" "$nodes" "${before[*]}" "${after[*]}" "$(getconf CLK_TCK)" "$stats" "$STORE" "$stored" "$redis_cpu_used" <<'PY'
 import json, sys
-path, scenario, nodes, before, after, hz, stats, store, stored = sys.argv[1:10]
+path, scenario, nodes, before, after, hz, stats, store, stored, redis_cpu = sys.argv[1:11]
 r = json.load(open(path))
 cpu = [(int(a) - int(b)) / int(hz) for a, b in zip(after.split(), before.split())]
 r["name"] = f"cluster-{scenario}-{nodes}n"
-r["cluster"] = {"nodes": int(nodes), "store": store, "node_cpu_seconds": cpu, "cpu_seconds": sum(cpu)}
+r["cluster"] = {"nodes": int(nodes), "store": store, "node_cpu_seconds": cpu, "cpu_seconds": sum(cpu),
+                "redis_cpu_seconds": float(redis_cpu)}
 deliveries = r.get("messages", {}).get("deliveries") or 0
 if deliveries:
     r["cluster"]["cpu_seconds_per_million_deliveries"] = sum(cpu) / deliveries * 1e6

@@ -1,10 +1,11 @@
 #include "cluster/store/redis_store.hpp"
 
 #include <algorithm>
-
 #include <functional>
 #include <optional>
 #include <unordered_map>
+
+#include <openssl/evp.h>
 
 #include "actors/protocol/pushes.hpp"
 #include "actors/stats/cluster_stats.hpp"
@@ -122,6 +123,18 @@ struct store_state {
   std::unordered_map<uint64_t, std::function<void(value&)>> calls;
   uint64_t next_call = 0;
   bool failing = false;  // logged once per run of failures
+  // Private pairs this node listed in their users' parley:pairs sets lately, with when (ms):
+  // a pair is listed again at most every tenth of history_max_age (bounded: cleared past
+  // max_remembered_pairs).
+  std::unordered_map<std::string, int64_t> remembered_pairs;
+  // Each script's SHA-1 (EVALSHA) and its body (EVAL again after a NOSCRIPT, e.g. when
+  // Redis restarted), by body.
+  struct script {
+    std::string sha;
+    std::shared_ptr<const std::string> body;
+  };
+  std::unordered_map<std::string, script> scripts;
+  static constexpr size_t max_remembered_pairs = 100000;
   static inline const char* name = "parley.store";
 };
 
@@ -145,9 +158,49 @@ uint64_t window_of(const node_config& c, conversation::kind k) {
 
 uint64_t max_age_ms(const node_config& c) { return uint64_t{c.history_max_age} * 1000; }
 
-// Runs `args` on `shard`; `then` runs in this actor with the reply.
+std::string sha1_hex(const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha1(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < size; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 15];
+  }
+  return out;
+}
+
+void send_command(self_ptr self, size_t shard, std::vector<std::string> args,
+                  std::function<void(value&)> then);
+
+// Runs `args` on `shard`; `then` runs in this actor with the reply. An EVAL goes as EVALSHA
+// (the script's body crosses once per Redis start, not with every message); after a
+// NOSCRIPT it is sent once more as EVAL, which loads it. Commands that were sent before
+// that EVAL fail with NOSCRIPT too and are sent again in the order their failures arrive.
 void call(self_ptr self, size_t shard, std::vector<std::string> args,
           std::function<void(value&)> then) {
+  if (args.size() < 2 || args[0] != "EVAL") return send_command(self, shard, std::move(args), std::move(then));
+  auto& s = self->state.scripts[args[1]];
+  if (s.sha.empty()) {
+    s.sha = sha1_hex(args[1]);
+    s.body = std::make_shared<const std::string>(args[1]);
+  }
+  auto body = s.body;
+  args[0] = "EVALSHA";
+  args[1] = s.sha;
+  auto sent = std::make_shared<std::vector<std::string>>(args);
+  send_command(self, shard, std::move(args), [self, shard, body, sent, then](value& v) mutable {
+    if (v.type != value::kind::error || v.str.rfind("NOSCRIPT", 0) != 0) return then(v);
+    auto again = std::move(*sent);
+    again[0] = "EVAL";
+    again[1] = *body;
+    send_command(self, shard, std::move(again), std::move(then));
+  });
+}
+
+void send_command(self_ptr self, size_t shard, std::vector<std::string> args,
+                  std::function<void(value&)> then) {
   auto& st = self->state;
   st.stats->redis_commands_total.fetch_add(1, std::memory_order_relaxed);
   auto id = ++st.next_call;
@@ -218,12 +271,23 @@ std::optional<user_profile> profile_of(const value& v) {
 }
 
 // Each user of a private pair lists it (for `unread`); bounded by the same age as messages.
+// Written again at most every tenth of that age per pair from this node (4 commands a
+// message otherwise); a failed write is tried again with the next message.
 void remember_pair(self_ptr self, const conversation& conv) {
-  auto ttl = std::to_string(max_age_ms(*self->state.config));
+  auto& seen = self->state.remembered_pairs;
+  auto now = protocol::unix_millis();
+  auto max_age = static_cast<int64_t>(max_age_ms(*self->state.config));
+  auto pair = conv.key();
+  if (auto it = seen.find(pair); it != seen.end() && now - it->second < max_age / 10) return;
+  if (seen.size() >= store_state::max_remembered_pairs) seen.clear();
+  seen[pair] = now;
+  auto ttl = std::to_string(max_age);
   for (const auto* user : {&conv.a, &conv.b}) {
     auto key = keys::pairs(user_key{conv.app_id, *user});
     auto shard = shard_for(self, key);
-    call(self, shard, {"SADD", key, conv.key()}, [](value&) {});
+    call(self, shard, {"SADD", key, pair}, [self, pair](value& v) {
+      if (v.type != value::kind::integer) self->state.remembered_pairs.erase(pair);
+    });
     call(self, shard, {"PEXPIRE", key, ttl}, [](value&) {});
   }
 }
