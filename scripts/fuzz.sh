@@ -15,9 +15,9 @@ mkdir -p build-fuzz/artifacts
 export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 # max_len per target: the codec sees whole frames (max_frame_bytes is 64 KiB)
-declare -A max_len=([fuzz_codec]=65536 [fuzz_url]=8192 [fuzz_token]=512 [fuzz_frame_batch]=4096)
+declare -A max_len=([fuzz_codec]=65536 [fuzz_url]=8192 [fuzz_token]=512 [fuzz_frame_batch]=4096 [fuzz_profile]=1024)
 status=0
-for target in fuzz_codec fuzz_url fuzz_token fuzz_frame_batch; do
+for target in fuzz_codec fuzz_url fuzz_token fuzz_frame_batch fuzz_profile; do
   bin=build-fuzz/$target
   regressions=(tests/fuzz/regressions/$target/*)
   if [ -e "${regressions[0]}" ]; then
