@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/cluster.sh pairs|fanout|churn NODES [parley-bench options...]
+# bench/cluster.sh pairs|fanout|churn|connect NODES [parley-bench options...]
 # A loopback cluster benchmark: one redis-server and NODES parley nodes (NODES=1 runs a
 # single node *without* Redis, the comparison point), parley-bench with its senders on the
 # first node and its receivers spread over the others (--receive-target). Adds to the JSON
@@ -9,13 +9,14 @@
 #   fanout: one 3,000-member group (10 senders on node 1, members spread over every node)
 #   churn:  2,000 connections in pairs at 2,000 msg/s (receivers on the other nodes) while
 #           500 connections a second open, log in and close on node 1; zero loss required
+#   connect: 10,000 connections open and log in on node 1 as fast as they are answered
 # STORE=redis runs the nodes with --store redis (messages in Redis Streams, docs/storage.md)
 # and Redis with its append-only file on (appendfsync everysec, Redis' own default for AOF);
 # otherwise the nodes keep the memory store. The result records which.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scenario=${1:?usage: bench/cluster.sh pairs|fanout|churn NODES [options]}
-nodes=${2:?usage: bench/cluster.sh pairs|fanout|churn NODES [options]}
+scenario=${1:?usage: bench/cluster.sh pairs|fanout|churn|connect NODES [options]}
+nodes=${2:?usage: bench/cluster.sh pairs|fanout|churn|connect NODES [options]}
 shift 2
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DPARLEY_NODE_TESTS=OFF >/dev/null
 cmake --build build --target parley parley-bench >/dev/null
@@ -89,6 +90,8 @@ case "$scenario" in
           receive=$(IFS=,; echo "${all[*]}") ;;
   churn)  args=(--scenario churn --connections 2000 --rate 2000 --churn-rate 500 --duration 10)
           receive=$(IFS=,; echo "${targets[*]}") ;;
+  connect) args=(--scenario connect --connections 10000)
+          receive="127.0.0.1:${ports[0]}" ;;
   *) echo "unknown scenario $scenario" >&2; exit 2 ;;
 esac
 
