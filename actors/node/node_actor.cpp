@@ -612,7 +612,8 @@ node_handle::behavior_type node_actor(node_handle::stateful_pointer<node_state> 
         ++user.forwarded;
         bool lists = lists_now(self, app_id);
         if (lists) presence(self, "enter", app_id, user_id, user_id, profile);
-        if (first_here) self->send(st.presence, enter_atom::value, app_id, user_id, user.sinks, lists);
+        if (first_here)
+          self->send(st.presence, enter_atom::value, app_id, user_id, user.sinks, lists, profile);
         if (!st.setup.remote || (!first_here && !st.setup.durable)) return user.handle;
         // The first device of this user here: answered once the directory holds the entry,
         // so that a message sent from any node after the client saw its reply finds it.

@@ -16,6 +16,8 @@ struct app_presence {
   std::unordered_map<std::string, user_sinks_ptr> users;  // online here
   // Users whose state changed in this interval -> whether they were online at its start.
   std::unordered_map<std::string, bool> changed;
+  // The profiles of users who entered in this interval (those who have one), for the deltas.
+  std::unordered_map<std::string, user_profile> entered_profiles;
   bool lists = true;           // as the node last said
   bool lists_pushed = true;    // what clients were last told (they start in lists mode)
   uint32_t count_pushed = 0;
@@ -72,12 +74,17 @@ void flush_app(self_ptr self, uint32_t app_id, app_presence& app) {
     if (!enter.empty() || !exit.empty()) {
       std::sort(enter.begin(), enter.end());
       std::sort(exit.begin(), exit.end());
-      auto frame = protocol::encode_presence_delta(app_id, count, enter, exit);
+      std::vector<std::pair<std::string, user_profile>> profiles;
+      for (const auto& user : enter)
+        if (auto p = app.entered_profiles.find(user); p != app.entered_profiles.end())
+          profiles.emplace_back(user, p->second);
+      auto frame = protocol::encode_presence_delta(app_id, count, enter, exit, profiles);
       for (const auto& [addr, sink] : app.subscribers) sink->send(frame);
       st.stats->pushes_delivered_total.fetch_add(app.subscribers.size(), std::memory_order_relaxed);
     }
   }
   app.changed.clear();
+  app.entered_profiles.clear();
 }
 
 // A cluster: asks the other nodes how many users each app in counts has there; the answer
@@ -129,11 +136,12 @@ presence_handle::behavior_type presence_actor(self_ptr self,
   self->set_down_handler([=](caf::down_msg& dm) { unsubscribe(self, dm.source); });
   return {
       [=](enter_atom, uint32_t app_id, const std::string& user, const user_sinks_ptr& sinks,
-          bool lists) {
+          bool lists, const user_profile& profile) {
         auto& st = self->state;
         auto& app = st.apps[app_id];
         bool was = app.users.count(user) > 0;
         note(app, user, was);
+        if (!profile.empty() && !app.subscribers.empty()) app.entered_profiles[user] = profile;
         app.users[user] = sinks;
         app.lists = lists;
         st.dirty.insert(app_id);

@@ -25,6 +25,7 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/profile/profile.hpp"
 #include "actors/routing/remote.hpp"
 #include "actors/user/user_sinks.hpp"
 
@@ -33,7 +34,8 @@ namespace parley {
 struct node_config;
 struct node_stats;
 
-// node -> presence: (enter_atom, app, user, user_sinks_ptr, lists)   first connection here
+// node -> presence: (enter_atom, app, user, user_sinks_ptr, lists, profile)   first connection
+//   here; the profile goes with the user in the subscribers' next delta
 using enter_atom = caf::atom_constant<caf::atom("enter")>;
 // node -> presence: (exit_atom, app, user, lists)   last connection here went
 using exit_atom = caf::atom_constant<caf::atom("exit")>;
@@ -48,7 +50,7 @@ struct presence_snapshot {
 };
 
 using presence_handle = caf::typed_actor<
-    caf::reacts_to<enter_atom, uint32_t, std::string, user_sinks_ptr, bool>,
+    caf::reacts_to<enter_atom, uint32_t, std::string, user_sinks_ptr, bool, user_profile>,
     caf::reacts_to<exit_atom, uint32_t, std::string, bool>,
     caf::replies_to<subscribe_atom, uint32_t, caf::actor, sink_ptr, bool>::with<presence_snapshot>,
     caf::reacts_to<tick_atom>,

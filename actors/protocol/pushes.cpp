@@ -41,8 +41,13 @@ frame_ptr encode_online_push(uint32_t app_id, uint32_t count, bool lists) {
 
 frame_ptr encode_presence_delta(uint32_t app_id, uint32_t count,
                                 const std::vector<std::string>& enter,
-                                const std::vector<std::string>& exit) {
+                                const std::vector<std::string>& exit,
+                                const std::vector<std::pair<std::string, user_profile>>& profiles) {
   json data = {{"appID", app_id}, {"count", count}, {"enter", enter}, {"exit", exit}};
+  if (!profiles.empty()) {
+    auto& out = data["profiles"] = json::object();
+    for (const auto& [user, p] : profiles) out[user] = profile_json(p);
+  }
   auto seq = "presence-" + std::to_string(++presence_seq);
   return std::make_shared<const std::string>(encode_push(seq, "presence", data));
 }

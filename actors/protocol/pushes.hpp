@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "actors/messages.hpp"
+#include "actors/profile/profile.hpp"
 
 namespace parley::protocol {
 
@@ -33,10 +34,12 @@ frame_ptr encode_presence_push(const char* cmd, uint32_t app_id, const std::stri
 // enter/exit pushes are on (docs/protocol.md "Presence").
 frame_ptr encode_online_push(uint32_t app_id, uint32_t count, bool lists);
 
-// `presence` to a subscriber: data {appID, count, enter: [user...], exit: [user...]}.
-frame_ptr encode_presence_delta(uint32_t app_id, uint32_t count,
-                                const std::vector<std::string>& enter,
-                                const std::vector<std::string>& exit);
+// `presence` to a subscriber: data {appID, count, enter: [user...], exit: [user...]}, and
+// `profiles` {user: {name, avatar}} for those who entered with one (when any did).
+frame_ptr encode_presence_delta(
+    uint32_t app_id, uint32_t count, const std::vector<std::string>& enter,
+    const std::vector<std::string>& exit,
+    const std::vector<std::pair<std::string, user_profile>>& profiles = {});
 
 // True for the message types the protocol knows; img/voice/video need an http(s) URL.
 bool valid_message(const std::string& type, const std::string& msg, std::string& reason);

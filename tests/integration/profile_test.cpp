@@ -102,5 +102,22 @@ TEST_F(Profiles, BadNamesAndUrlsAreRefusedWithTheReason) {
   EXPECT_EQ(ok->request("profile")["response"]["data"]["avatar"], "");
 }
 
+TEST_F(Profiles, PresenceSubscribersGetTheProfilesOfThoseWhoEntered) {
+  auto a = user(101, "a");
+  ASSERT_EQ(code_of(a->request("presence", {{"subscribe", true}})), 200);
+  auto dana = connect();
+  ASSERT_EQ(code_of(login_with(*dana, 101, "dana", {{"name", "Dana"}, {"avatar", "https://x.example/d.png"}})), 200);
+  auto plain = user(101, "plain");
+  json entered = json::array(), profiles = json::object();
+  while (entered.size() < 2) {
+    auto delta = a->next_push("presence");
+    ASSERT_TRUE(delta);
+    for (const auto& u : (*delta)["response"]["data"]["enter"]) entered.push_back(u);
+    auto got = (*delta)["response"]["data"].value("profiles", json::object());
+    for (const auto& [k, v] : got.items()) profiles[k] = v;
+  }
+  EXPECT_EQ(profiles, json({{"dana", {{"name", "Dana"}, {"avatar", "https://x.example/d.png"}}}}));
+}
+
 }  // namespace
 }  // namespace parley::test
