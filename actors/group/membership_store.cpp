@@ -1,15 +1,11 @@
 #include "actors/group/membership_store.hpp"
 
-namespace parley {
-namespace {
-std::string key_of(uint32_t app_id, const std::string& user_id) {
-  return std::to_string(app_id) + "/" + user_id;
-}
-}  // namespace
+#include "actors/node/user_directory.hpp"
 
+namespace parley {
 void membership_store::set(uint32_t app_id, const std::string& user_id, const std::string& group,
                            bool member) {
-  auto key = key_of(app_id, user_id);
+  auto key = scoped_key(app_id, user_id);
   std::lock_guard<std::mutex> guard(mutex_);
   auto it = users_.find(key);
   if (it == users_.end()) {
@@ -36,7 +32,7 @@ void membership_store::set(uint32_t app_id, const std::string& user_id, const st
 
 std::vector<std::string> membership_store::groups(uint32_t app_id, const std::string& user_id) const {
   std::lock_guard<std::mutex> guard(mutex_);
-  auto it = users_.find(key_of(app_id, user_id));
+  auto it = users_.find(scoped_key(app_id, user_id));
   if (it == users_.end()) return {};
   return {it->second.groups.begin(), it->second.groups.end()};
 }

@@ -4,7 +4,7 @@ namespace parley {
 
 user_profile profile_store::update(uint32_t app_id, const std::string& user_id,
                                    const profile_update& update) {
-  auto k = key(app_id, user_id);
+  auto k = scoped_key(app_id, user_id);
   std::lock_guard<std::mutex> guard(mutex_);
   auto it = profiles_.find(k);
   user_profile now = it == profiles_.end() ? user_profile{} : it->second.profile;
@@ -25,7 +25,7 @@ user_profile profile_store::update(uint32_t app_id, const std::string& user_id,
 
 user_profile profile_store::get(uint32_t app_id, const std::string& user_id) const {
   std::lock_guard<std::mutex> guard(mutex_);
-  auto it = profiles_.find(key(app_id, user_id));
+  auto it = profiles_.find(scoped_key(app_id, user_id));
   return it == profiles_.end() ? user_profile{} : it->second.profile;
 }
 
@@ -35,7 +35,7 @@ std::vector<user_profile> profile_store::get_many(uint32_t app_id,
   out.reserve(users.size());
   std::lock_guard<std::mutex> guard(mutex_);
   for (const auto& u : users) {
-    auto it = profiles_.find(key(app_id, u));
+    auto it = profiles_.find(scoped_key(app_id, u));
     out.push_back(it == profiles_.end() ? user_profile{} : it->second.profile);
   }
   return out;

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "actors/node/user_directory.hpp"
 #include "actors/profile/profile.hpp"
 
 namespace parley {
@@ -37,10 +38,6 @@ class profile_store {
     user_profile profile;
     std::list<std::string>::iterator age;  // in `order_`
   };
-  static std::string key(uint32_t app_id, const std::string& user_id) {
-    return std::to_string(app_id) + "/" + user_id;
-  }
-
   mutable std::mutex mutex_;
   size_t max_;
   std::unordered_map<std::string, entry> profiles_;
