@@ -184,23 +184,61 @@ void websocket_session::frame_done() {
 }
 
 void websocket_session::send(frame_ptr frame) {
-  to_inbox([&] { (held_ ? *held_ : inbox_).push_back(std::move(frame)); });
+  recovered_filter_ptr filter;
+  to_inbox([&] {
+    if (!held_) return inbox_.push_back(std::move(frame));
+    if (held_->holds > 0) return held_->frames.push_back(std::move(frame));
+    if (held_->filter && !held_->filter->expired()) {
+      filter = held_->filter;  // checked outside the lock
+      return;
+    }
+    held_.reset();
+    inbox_.push_back(std::move(frame));
+  });
+  if (!filter) return;
+  if (!filter->pass(*frame)) {
+    ctx_.stats.pushes_deduplicated_total.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  to_inbox([&] { inbox_.push_back(std::move(frame)); });
 }
 
 void websocket_session::hold() {
   spin_guard guard(inbox_lock_);
-  if (!held_) held_ = std::make_unique<std::vector<frame_ptr>>();
+  if (!held_) held_ = std::make_unique<hold_state>();
+  ++held_->holds;
 }
 
-void websocket_session::release(std::vector<frame_ptr> first) {
+void websocket_session::release(std::vector<frame_ptr> first, recovered_filter_ptr filter) {
   {
     spin_guard guard(inbox_lock_);
-    inbox_.insert(inbox_.end(), std::make_move_iterator(first.begin()),
-                  std::make_move_iterator(first.end()));
-    if (held_) {
-      inbox_.insert(inbox_.end(), std::make_move_iterator(held_->begin()),
-                    std::make_move_iterator(held_->end()));
-      held_.reset();
+    if (!held_ || held_->holds == 0) {  // not held: `first` goes out now
+      inbox_.insert(inbox_.end(), std::make_move_iterator(first.begin()),
+                    std::make_move_iterator(first.end()));
+    } else {
+      auto& h = *held_;
+      h.frames.insert(h.frames.begin() + static_cast<std::ptrdiff_t>(h.ahead),
+                      std::make_move_iterator(first.begin()), std::make_move_iterator(first.end()));
+      h.ahead += first.size();
+      if (filter) h.filter = std::move(filter);
+      if (--h.holds == 0) {
+        // The last release: what was released ahead, then the live frames the filter passes
+        // (bounded by what arrived during one login).
+        for (size_t i = 0; i < h.frames.size(); ++i) {
+          if (i >= h.ahead && h.filter && !h.filter->pass(*h.frames[i])) {
+            ctx_.stats.pushes_deduplicated_total.fetch_add(1, std::memory_order_relaxed);
+            continue;
+          }
+          inbox_.push_back(std::move(h.frames[i]));
+        }
+        if (h.filter && !h.filter->expired()) {
+          h.frames.clear();
+          h.frames.shrink_to_fit();
+          h.ahead = 0;
+        } else {
+          held_.reset();
+        }
+      }
     }
   }
   net::post(ws_.get_executor(), [self = shared_from_this()] { self->take_inbox(); });

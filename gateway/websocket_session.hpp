@@ -66,7 +66,7 @@ class websocket_session : public connection_sink,
   void close(close_reason reason, const std::string& text) override;
   void logged_in() override;
   void hold() override;
-  void release(std::vector<frame_ptr> first) override;
+  void release(std::vector<frame_ptr> first, recovered_filter_ptr filter = nullptr) override;
   std::shared_ptr<keepalive::member> pin() override { return weak_from_this().lock(); }
   void quiet() override;
 
@@ -118,9 +118,16 @@ class websocket_session : public connection_sink,
   // took them; guarded by inbox_lock_.
   std::vector<frame_ptr> inbox_;
   uint32_t inbox_done_ = 0;
-  // While a login holds the socket (hold()): what was sent since, for release(). Guarded by
-  // inbox_lock_; null (8 bytes) on every connection that is not being held.
-  std::unique_ptr<std::vector<frame_ptr>> held_;
+  // While a login holds the socket (hold()): what was sent since, for release(), and after
+  // the last release the filter of a recovery while it lasts. Guarded by inbox_lock_; null
+  // (8 bytes) on every connection that is neither held nor filtered.
+  struct hold_state {
+    std::vector<frame_ptr> frames;  // the `first` of earlier releases, then the live ones
+    size_t ahead = 0;               // how many of `frames` are such `first` ones
+    uint32_t holds = 0;             // hold() calls not yet released
+    recovered_filter_ptr filter;
+  };
+  std::unique_ptr<hold_state> held_;
   spin_flag inbox_lock_;
   uint32_t inflight_ = 0;
   uint32_t pre_app_ = 0;

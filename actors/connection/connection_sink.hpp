@@ -10,6 +10,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/stats/node_stats.hpp"
+#include "actors/store/recovered_filter.hpp"
 
 namespace parley {
 
@@ -41,10 +42,15 @@ class connection_sink {
   virtual void logged_in() {}
 
   // Holds what is sent from now on until release(first), which puts `first` ahead of it:
-  // a login that fetches what was kept for the user (store: redis) makes the socket
-  // deliverable at once without letting a live message pass the older kept ones.
+  // a login that fetches what was kept for the user (store: redis) or recovers a group makes
+  // the socket deliverable at once without letting a live message pass the older ones.
+  // Holds nest: each hold() is ended by one release(), the `first` of each release goes
+  // behind those of the earlier ones, and the held frames follow the last. With `filter`,
+  // the live frames (held, and sent for its lifetime) that it does not pass are dropped
+  // (actors/store/recovered_filter.hpp).
   virtual void hold() {}
-  virtual void release(std::vector<frame_ptr> first) {
+  virtual void release(std::vector<frame_ptr> first, recovered_filter_ptr filter = nullptr) {
+    (void)filter;
     for (auto& f : first) send(std::move(f));
   }
 };

@@ -57,6 +57,7 @@ struct node_stats {
   counter bytes_out_total{0};
   counter pushes_delivered_total{0};  // push frames queued to a socket
   counter pushes_dropped_total{0};    // push frames for a socket that was closing
+  counter pushes_deduplicated_total{0};  // live copies of what a group recovery delivered
   counter bad_requests_total{0};      // frames answered with 1001/1010
   counter rate_limited_total{0};      // frames answered with 1011 (frame rate limit)
   counter upgrades_throttled_total{0}; // upgrades answered 429 (per-address caps)

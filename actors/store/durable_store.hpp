@@ -23,6 +23,9 @@
 //        and `delivered` (read by the login after the node has answered). What the user has
 //        acknowledged (read state) is not sent again: kept messages up to the read position
 //        are dropped, and recovery starts after it.
+//   (recover_atom, user_key, recovery_ptr) -> std::vector<stored_ptr>
+//        only the recovery part of the above, nothing taken: a group's, which the login
+//        runs once the user is in the group again and its socket is held (login.cpp).
 //   (mark_read_atom, conversation, user_id, up_to) -> std::string
 //        the user's read position there (never back, never past the newest message): what
 //        is held now; "" when the conversation holds nothing.
@@ -61,6 +64,7 @@ using append_atom = caf::atom_constant<caf::atom("append")>;
 using history_atom = caf::atom_constant<caf::atom("history")>;
 using keep_atom = caf::atom_constant<caf::atom("keep")>;
 using take_atom = caf::atom_constant<caf::atom("take")>;
+using recover_atom = caf::atom_constant<caf::atom("recover")>;
 using mark_read_atom = caf::atom_constant<caf::atom("markRead")>;
 using unread_atom = caf::atom_constant<caf::atom("unread")>;
 using profile_atom = caf::atom_constant<caf::atom("profile")>;
@@ -80,6 +84,7 @@ using durable_store = caf::typed_actor<
     caf::replies_to<keep_atom, user_key, conversation, stored_ptr, bool>::with<keep_outcome>,
     caf::replies_to<take_atom, user_key>::with<std::vector<stored_ptr>>,
     caf::replies_to<take_atom, user_key, recovery_ptr>::with<std::vector<stored_ptr>>,
+    caf::replies_to<recover_atom, user_key, recovery_ptr>::with<std::vector<stored_ptr>>,
     caf::replies_to<mark_read_atom, conversation, std::string, message_id>::with<std::string>,
     caf::replies_to<unread_atom, uint32_t, std::string, std::vector<conversation>>::with<
         std::vector<message_store::unread_count>>,

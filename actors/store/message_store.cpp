@@ -200,27 +200,40 @@ std::vector<stored_ptr> message_store::take_locked(const std::string& user) {
   return out;
 }
 
+void message_store::after_locked(recovery::entry& r, std::vector<stored_ptr>& out) const {
+  auto it = conversations_.find(r.conv.key());
+  if (it == conversations_.end()) {
+    // Nothing stored: complete only if nothing was ever held and dropped either (the entry
+    // goes with its last message), which the store cannot tell: say so only for a client
+    // that had seen nothing.
+    r.recovered = r.after == message_id{};
+    return;
+  }
+  const auto& e = *it->second;
+  r.recovered = !(r.after < e.dropped);
+  auto from = std::upper_bound(e.messages.begin(), e.messages.end(), r.after,
+                               [](const message_id& a, const stored_ptr& m) { return a < m->id; });
+  r.delivered = static_cast<uint32_t>(e.messages.end() - from);
+  out.insert(out.end(), from, e.messages.end());
+}
+
+std::vector<stored_ptr> message_store::recover(const std::string& user_id,
+                                               recovery::entry& r) const {
+  std::vector<stored_ptr> out;
+  std::lock_guard<std::mutex> guard(mutex_);
+  if (auto it = conversations_.find(r.conv.key()); it != conversations_.end())
+    if (auto pos = it->second->read.find(user_id); pos != it->second->read.end() && r.after < pos->second)
+      r.after = pos->second;  // what was read on any device counts as seen
+  after_locked(r, out);
+  return out;
+}
+
 std::vector<stored_ptr> message_store::recover_locked(std::vector<stored_ptr> kept,
                                                       recovery& since) {
   std::vector<stored_ptr> recovered;  // from history, after each `since` id
   {
     std::lock_guard<std::mutex> guard(mutex_);
-    for (auto& r : since.since) {
-      auto it = conversations_.find(r.conv.key());
-      if (it == conversations_.end()) {
-        // Nothing stored: complete only if nothing was ever held and dropped either (the
-        // entry goes with its last message), which the store cannot tell: say so only for a
-        // client that had seen nothing.
-        r.recovered = r.after == message_id{};
-        continue;
-      }
-      const auto& e = *it->second;
-      r.recovered = !(r.after < e.dropped);
-      auto from = std::upper_bound(e.messages.begin(), e.messages.end(), r.after,
-                                   [](const message_id& a, const stored_ptr& m) { return a < m->id; });
-      r.delivered = static_cast<uint32_t>(e.messages.end() - from);
-      recovered.insert(recovered.end(), from, e.messages.end());
-    }
+    for (auto& r : since.since) after_locked(r, recovered);
   }
   std::unordered_set<const stored_message*> sent;
   for (const auto& m : recovered) sent.insert(m.get());

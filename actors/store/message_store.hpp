@@ -102,6 +102,12 @@ class message_store {
     attach(std::move(kept));
   }
 
+  // The messages of `r.conv` after `r.after` (moved past what `user_id` has read on any
+  // device), oldest first; sets `r.recovered` and `r.delivered`. A group's recovery at login
+  // (actors/behaviours/login/login.cpp): the socket is held and the user is in the group by
+  // then, so what this misses comes live.
+  std::vector<stored_ptr> recover(const std::string& user_id, recovery::entry& r) const;
+
   // Read state, shared by all of a user's devices (`user_id` in `conv`'s app): the newest id
   // they have read there. It never goes back, and only names a stored message's id or older:
   // nullopt when `conv` holds nothing (nothing to acknowledge). Returns the position held.
@@ -136,6 +142,7 @@ class message_store {
   void forget_locked(const entry& e);
   uint32_t count_unread_locked(const entry& e, const std::string& user_id, message_id& newest) const;
   std::vector<stored_ptr> recover_locked(std::vector<stored_ptr> kept, recovery& since);
+  void after_locked(recovery::entry& r, std::vector<stored_ptr>& out) const;
   uint32_t window_of(conversation::kind k) const;
   uint64_t oldest_kept_ms(uint64_t now) const;  // older messages go (max_age_s)
   void trim_locked(entry& e, uint64_t now_ms);

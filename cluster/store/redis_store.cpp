@@ -392,13 +392,18 @@ std::vector<stored_ptr> merge(gathering& g, uint32_t app_id) {
   return out;
 }
 
+// `inbox` false: only the recovery (a group's, after the login's re-join), nothing taken.
 void take(self_ptr self, const user_key& user, const recovery_ptr& since,
-          caf::typed_response_promise<std::vector<stored_ptr>> rp) {
+          caf::typed_response_promise<std::vector<stored_ptr>> rp, bool inbox = true) {
   auto g = std::make_shared<gathering>();
   g->since = since;
   size_t n = since ? since->since.size() : 0;
   g->after.resize(n);
-  g->waiting = 1 + n;
+  g->waiting = (inbox ? 1 : 0) + n;
+  if (g->waiting == 0) {
+    rp.deliver(std::vector<stored_ptr>{});
+    return;
+  }
   auto one_done = [=]() mutable {
     if (--g->waiting > 0) return;
     if (g->failed && n == 0) {  // counted and logged where it failed
@@ -437,19 +442,20 @@ void take(self_ptr self, const user_key& user, const recovery_ptr& since,
     }
   };
   auto directory = keys::of(user);
-  call(self, shard_for(self, directory), {"EVAL", take_script, "1", inbox_key(user)},
-       [=](value& v) mutable {
-         if (v.type != value::kind::array) {
-           failed(self, "take", v);
-           g->failed = true;
-           return one_done();
-         }
-         succeeded(self);
-         auto from = oldest_ms(self);
-         for (const auto& e : v.elements)
-           if (auto m = entry_to_message(e, true); m && m->id.ms >= from) g->kept.push_back(std::move(m));
-         one_done();
-       });
+  if (inbox)
+    call(self, shard_for(self, directory), {"EVAL", take_script, "1", inbox_key(user)},
+         [=](value& v) mutable {
+           if (v.type != value::kind::array) {
+             failed(self, "take", v);
+             g->failed = true;
+             return one_done();
+           }
+           succeeded(self);
+           auto from = oldest_ms(self);
+           for (const auto& e : v.elements)
+             if (auto m = entry_to_message(e, true); m && m->id.ms >= from) g->kept.push_back(std::move(m));
+           one_done();
+         });
   for (size_t i = 0; i < n; ++i) {
     const auto& r = since->since[i];
     auto key = stream_key(r.conv);
@@ -581,6 +587,12 @@ impl_actor::behavior_type store_actor(self_ptr self, std::shared_ptr<const node_
           const recovery_ptr& since) -> caf::result<std::vector<stored_ptr>> {
         auto rp = self->make_response_promise<std::vector<stored_ptr>>();
         take(self, user, since, rp);
+        return rp;
+      },
+      [=](recover_atom, const user_key& user,
+          const recovery_ptr& since) -> caf::result<std::vector<stored_ptr>> {
+        auto rp = self->make_response_promise<std::vector<stored_ptr>>();
+        take(self, user, since, rp, false);
         return rp;
       },
       [=](mark_read_atom, const conversation& conv, const std::string& user_id,

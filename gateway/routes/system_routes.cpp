@@ -59,7 +59,7 @@ nlohmann::json state_json(const node_stats& s, const node_config& cfg) {
       {"loginFailures", load(s.login_failures_total)},
       {"frames", {{"in", load(s.frames_in_total)}, {"out", load(s.frames_out_total)}}},
       {"bytes", {{"in", load(s.bytes_in_total)}, {"out", load(s.bytes_out_total)}}},
-      {"pushes", {{"delivered", load(s.pushes_delivered_total)}, {"dropped", load(s.pushes_dropped_total)}}},
+      {"pushes", {{"delivered", load(s.pushes_delivered_total)}, {"dropped", load(s.pushes_dropped_total)}, {"deduplicated", load(s.pushes_deduplicated_total)}}},
       {"badRequests", load(s.bad_requests_total)},
       {"rateLimited", load(s.rate_limited_total)},
       {"httpRequests", load(s.http_requests_total)},
@@ -178,6 +178,7 @@ std::string prometheus_text(const node_stats& s, const cluster::cluster_stats* c
   metric(out, "parley_gateway_bytes_out_total", "counter", "WebSocket payload bytes written.", load(s.bytes_out_total));
   metric(out, "parley_connection_pushes_delivered_total", "counter", "Pushes handed to a connection's socket.", load(s.pushes_delivered_total));
   metric(out, "parley_gateway_pushes_dropped_total", "counter", "Frames dropped because their socket was closing.", load(s.pushes_dropped_total));
+  metric(out, "parley_gateway_pushes_deduplicated_total", "counter", "Live copies of messages a group recovery (login since) delivered already, not sent.", load(s.pushes_deduplicated_total));
   metric(out, "parley_connection_bad_requests_total", "counter", "Frames answered with 1001 or 1010.", load(s.bad_requests_total));
   metric(out, "parley_gateway_upgrades_throttled_total", "counter", "Upgrades refused with 429 by the per-address caps (anonymous connections, upgrades per second).", load(s.upgrades_throttled_total));
   metric(out, "parley_http_hosts_refused_total", "counter", "HTTP requests and upgrades refused with 403 for a Host header outside allowed_hosts.", load(s.hosts_refused_total));

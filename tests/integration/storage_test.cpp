@@ -1,6 +1,11 @@
 // Message storage on one node (store: memory, the default): server ids in pushes and answers,
 // offline delivery at login, history pages, and store: off. Real node, real WebSocket and
 // HTTP clients.
+#include <atomic>
+#include <map>
+#include <set>
+#include <thread>
+
 #include "tests/integration/node_fixture.hpp"
 
 namespace parley::test {
@@ -220,10 +225,104 @@ TEST_F(Storage, SinceSaysWhenTheWindowNoLongerCoversTheGap) {
   auto got = messages(*again, 10);
   ASSERT_EQ(got.size(), 10u);
   EXPECT_EQ(got.front()["msg"], "10");
-  for (const char* bad : {R"({"g:team":"1-0"})", R"({"u:alice":"nope"})", R"("u:alice")", R"({"x":"1-0"})"}) {
+  for (const char* bad : {R"({"g:":"1-0"})", R"({"u:alice":"nope"})", R"("u:alice")", R"({"x":"1-0"})"}) {
     auto c = connect();
     EXPECT_EQ(code_of(login_since(*c, "bob", json::parse(bad))), 1001) << bad;
   }
+}
+
+// Group messages in `got` by sender: each sender's texts, in the order they came.
+std::map<std::string, std::vector<std::string>> by_sender(const std::vector<json>& got) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& m : got) out[m["from"]].push_back(m["msg"]);
+  return out;
+}
+
+std::vector<std::string> numbered(int from, int to) {
+  std::vector<std::string> out;
+  for (int i = from; i < to; ++i) out.push_back(std::to_string(i));
+  return out;
+}
+
+// A group conversation recovers as a private one does, also while the group is busy: what
+// was said while the member was away, then what is said during the login, each once, each
+// sender's in order. The member's re-join (persistent membership) and the recovery are one
+// step for the socket.
+TEST_F(Storage, SinceRecoversAGroupWhileItIsBusyWithoutGapOrDuplicate) {
+  auto alice = user(101, "alice");
+  auto carol = user(101, "carol");
+  auto bob = user(101, "bob");
+  for (auto* c : {alice.get(), carol.get(), bob.get()})
+    ASSERT_EQ(code_of(c->request("join", {{"group", "team"}})), 200);
+  for (int i = 0; i < 500; ++i)
+    alice->request("sendGroup", {{"group", "team"}, {"msg", std::to_string(i)}});
+  auto first = messages(*bob, 300);
+  ASSERT_EQ(first.size(), 300u);
+  std::string last = first.back()["id"];
+  bob.reset();
+  ASSERT_TRUE(eventually([&] { return stats().live(actor_kind::user) == 2; }));
+  for (int i = 500; i < 1000; ++i)
+    alice->request("sendGroup", {{"group", "team"}, {"msg", std::to_string(i)}});
+  // carol talks all through bob's login.
+  std::atomic<bool> logged_in{false};
+  std::thread talker([&] {
+    for (int i = 0; i < 300 || !logged_in; ++i)
+      carol->request("sendGroup", {{"group", "team"}, {"msg", std::to_string(i)}});
+  });
+  auto again = connect();
+  auto r = login_since(*again, "bob", {{"g:team", last}});
+  logged_in = true;
+  talker.join();
+  ASSERT_EQ(code_of(r), 200) << r.dump();
+  EXPECT_EQ(r["response"]["data"]["groups"], json::array({"team"}));
+  EXPECT_EQ(r["response"]["data"]["recovery"]["g:team"]["recovered"], true);
+  EXPECT_GE(r["response"]["data"]["recovery"]["g:team"]["delivered"].get<int>(), 700);
+  auto carols = carol->request("history", {{"group", "team"}, {"limit", 1}});
+  std::string newest = carols["response"]["data"]["messages"][0]["msg"];
+  int said = std::stoi(newest) + 1;
+  auto got = messages(*again, 700 + said);
+  std::set<std::string> ids;
+  for (const auto& m : got) ids.insert(m["id"].get<std::string>());
+  EXPECT_EQ(ids.size(), got.size()) << "a message came twice";
+  auto senders = by_sender(got);
+  EXPECT_EQ(senders["alice"], numbered(300, 1000));
+  EXPECT_EQ(senders["carol"], numbered(0, said));
+  EXPECT_TRUE(no_push_before_marker(*again, "bob", "msg"));
+}
+
+// With another device of the user online (so the user is a member all along) the new device
+// still gets the recovered messages first and none twice; a group the user is not in
+// recovers nothing (and says so).
+TEST_F(Storage, SinceRecoversAGroupForASecondDeviceAndNotForANonMember) {
+  auto alice = user(101, "alice");
+  auto phone = user(101, "bob");
+  ASSERT_EQ(code_of(alice->request("join", {{"group", "team"}})), 200);
+  ASSERT_EQ(code_of(alice->request("join", {{"group", "secret"}})), 200);
+  ASSERT_EQ(code_of(phone->request("join", {{"group", "team"}})), 200);
+  for (int i = 0; i < 100; ++i) {
+    alice->request("sendGroup", {{"group", "team"}, {"msg", std::to_string(i)}});
+    alice->request("sendGroup", {{"group", "secret"}, {"msg", "s" + std::to_string(i)}});
+  }
+  auto seen = messages(*phone, 100);
+  ASSERT_EQ(seen.size(), 100u);
+  std::atomic<bool> logged_in{false};
+  std::thread talker([&] {
+    for (int i = 100; i < 400 || !logged_in; ++i)
+      alice->request("sendGroup", {{"group", "team"}, {"msg", std::to_string(i)}});
+  });
+  auto laptop = connect();
+  auto r = login_since(*laptop, "bob", {{"g:team", seen[49]["id"]}, {"g:secret", "0-0"}});
+  logged_in = true;
+  talker.join();
+  ASSERT_EQ(code_of(r), 200) << r.dump();
+  EXPECT_EQ(r["response"]["data"]["recovery"]["g:secret"]["recovered"], false);
+  EXPECT_EQ(r["response"]["data"]["recovery"]["g:secret"]["delivered"], 0);
+  auto newest = alice->request("history", {{"group", "team"}, {"limit", 1}});
+  int said = std::stoi(newest["response"]["data"]["messages"][0]["msg"].get<std::string>()) + 1;
+  auto got = messages(*laptop, said - 50);
+  auto senders = by_sender(got);
+  EXPECT_EQ(senders["alice"], numbered(50, said));
+  EXPECT_TRUE(no_push_before_marker(*laptop, "bob", "msg"));
 }
 
 
