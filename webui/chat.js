@@ -224,11 +224,15 @@ client.on('state', (state) => {
     refreshUnread().catch(() => {});
   }
 });
-// After a reconnect: what was missed in private conversations and the room comes again, once
-// (groups: their history after the re-join).
+// After a reconnect: what was missed in each conversation comes again, once, ahead of new
+// messages (docs/storage.md). A group whose history was loaded but held nothing asks from the
+// start ("0-0"); one never opened and with nothing pushed loads its history when opened.
 client.since = () => {
   const out = {};
-  for (const [key, c] of conversations) if (!key.startsWith('g:') && c.newest) out[key] = c.newest;
+  for (const [key, c] of conversations) {
+    if (c.newest) out[key] = c.newest;
+    else if (c.loaded && key.startsWith('g:')) out[key] = '0-0';
+  }
   return out;
 };
 client.on('msg', (data) => add(keyForPush(data), { kind: 'msg', ...data }));
@@ -289,6 +293,8 @@ $('composer').onsubmit = async (e) => {
   if (!text) return;
   const type = $('msg-type').value;
   $('send-error').textContent = '';
+  // Cleared now, not on the answer: what the user types while this send is under way stays.
+  $('text').value = '';
   try {
     if (active === 'room') await client.sendRoom(text, type);
     else if (active.startsWith('g:')) await client.sendGroup(active.slice(2), text, type);
@@ -300,9 +306,9 @@ $('composer').onsubmit = async (e) => {
       if (!r.delivered)
         add(active, { kind: 'notice', text: r.offline ? `${to} is offline; they get it when they log in` : `${to} is offline; not delivered` });
     }
-    $('text').value = '';
   } catch (err) {
     $('send-error').textContent = err.codeMsg || err.message;
+    if (!$('text').value) $('text').value = text;  // not sent: give it back to edit or resend
   }
 };
 

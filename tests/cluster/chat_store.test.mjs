@@ -1,7 +1,7 @@
 // The chat page on a two-node cluster with store: redis, in a real browser: profiles and
 // presence across nodes, unread badges and history from Redis, a message kept for a user who
 // comes back on the other node, and a page whose node restarts catching up without
-// duplicates.
+// duplicates, in a private conversation and in a group.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRedis, startNode, stopAll, waitForCluster } from './harness.mjs';
@@ -52,15 +52,33 @@ test('chat pages on two nodes share history, unread counts, offline messages and
   await messageFrom(back, 'alice', 'while you were away').waitFor();
   await back.waitForSelector('#timeline[data-history="u:alice"]');
   assert.equal(await messageFrom(back, 'alice', 'while you were away').count(), 1);
-  // bob's node restarts; what alice says meanwhile reaches bob's page once it reconnects, once.
+  // alice and bob in a group, bob looking at it.
+  for (const p of [alice, bob]) {
+    await p.fill('#group-name', 'crew');
+    await p.click('#group-join');
+    await p.waitForSelector('#conversations li[data-conv="g:crew"]');
+  }
+  await bob.click('#conversations li[data-conv="g:crew"]');
+  await alice.click('#conversations li[data-conv="g:crew"]');
+  await send(alice, 'crew before');
+  await messageFrom(bob, 'alice', 'crew before').waitFor();
+  // bob's node restarts; what alice says meanwhile, to him and to the group, reaches bob's page
+  // once it reconnects, once (the group's part through since g:crew, not a history reload).
   await n2.stop();
   await bob.waitForSelector('#state[data-state=reconnecting]');
+  await send(alice, 'crew during the restart');
+  await alice.locator('#timeline .message.mine .body', { hasText: 'crew during the restart' }).waitFor();
   await alice.click('#conversations li[data-conv="u:bob"]');
   await send(alice, 'during the restart 1');
   await send(alice, 'during the restart 2');
   await alice.locator('#timeline .message.mine .body', { hasText: 'during the restart 2' }).waitFor();
   await n2.restart();
   await bob.waitForSelector('#state[data-state=online]', { timeout: 20000 });
+  await messageFrom(bob, 'alice', 'crew during the restart').waitFor({ timeout: 10000 });
+  await bob.waitForTimeout(300);
+  for (const text of ['crew before', 'crew during the restart'])
+    assert.equal(await messageFrom(bob, 'alice', text).count(), 1, text);
+  await bob.click('#conversations li[data-conv="u:alice"]');
   for (const text of ['during the restart 1', 'during the restart 2']) {
     await messageFrom(bob, 'alice', text).waitFor();
     assert.equal(await messageFrom(bob, 'alice', text).count(), 1, text);
