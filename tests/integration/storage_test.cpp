@@ -238,6 +238,17 @@ std::map<std::string, std::vector<std::string>> by_sender(const std::vector<json
   return out;
 }
 
+// Server ids are "<ms>-<seq>" (docs/storage.md); true when `ids` increase strictly.
+bool increasing(const std::vector<json>& got) {
+  auto parse = [](const std::string& id) {
+    auto dash = id.find('-');
+    return std::make_pair(std::stoull(id.substr(0, dash)), std::stoull(id.substr(dash + 1)));
+  };
+  for (size_t i = 1; i < got.size(); ++i)
+    if (!(parse(got[i - 1]["id"]) < parse(got[i]["id"]))) return false;
+  return true;
+}
+
 std::vector<std::string> numbered(int from, int to) {
   std::vector<std::string> out;
   for (int i = from; i < to; ++i) out.push_back(std::to_string(i));
@@ -287,6 +298,9 @@ TEST_F(Storage, SinceRecoversAGroupWhileItIsBusyWithoutGapOrDuplicate) {
   auto senders = by_sender(got);
   EXPECT_EQ(senders["alice"], numbered(300, 1000));
   EXPECT_EQ(senders["carol"], numbered(0, said));
+  // The conversation's order, not only each sender's: what was recovered comes before what
+  // the group pushed live during the login.
+  EXPECT_TRUE(increasing(got)) << "not in the group's order";
   EXPECT_TRUE(no_push_before_marker(*again, "bob", "msg"));
 }
 
@@ -322,6 +336,7 @@ TEST_F(Storage, SinceRecoversAGroupForASecondDeviceAndNotForANonMember) {
   auto got = messages(*laptop, said - 50);
   auto senders = by_sender(got);
   EXPECT_EQ(senders["alice"], numbered(50, said));
+  EXPECT_TRUE(increasing(got)) << "not in the group's order";
   EXPECT_TRUE(no_push_before_marker(*laptop, "bob", "msg"));
 }
 
