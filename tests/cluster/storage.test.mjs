@@ -161,6 +161,44 @@ describe('store: redis, three nodes', () => {
     a.close(); b2.close();
   });
 
+  test('since recovers a group at another node: 1,000 messages, a forced disconnect in the middle, a member talking through the login; no gap, no duplicate', async () => {
+    const a = await connect(nodes[0], 7, 'ga7');
+    const c = await connect(nodes[1], 7, 'gc7');
+    const b = await connect(nodes[1], 7, 'gb7');
+    for (const x of [a, b, c]) assert.equal((await x.request('join', { group: 'g7' })).code, 200);
+    for (let i = 0; i < 1000; ++i) {
+      if (i === 300) {
+        await b.waitPushes(msgFrom('ga7'), 300);
+        b.ws.terminate();
+      }
+      const r = await a.request('sendGroup', { group: 'g7', type: 'text', msg: `g${i}` });
+      assert.equal(r.code, 200, JSON.stringify(r));
+    }
+    const had = textsOf(b, 'ga7');
+    // gc7 keeps talking until gb7's new device is logged in (membership from Redis).
+    let talking = true;
+    let said = 0;
+    const talker = (async () => {
+      while (talking || said < 100) {
+        const r = await c.request('sendGroup', { group: 'g7', type: 'text', msg: `c${said}` });
+        assert.equal(r.code, 200, JSON.stringify(r));
+        ++said;
+      }
+    })();
+    const [b2, login] = await loginSince(nodes[2], 7, 'gb7', { 'g:g7': lastId(b, 'ga7') });
+    talking = false;
+    await talker;
+    assert.deepEqual(login.data.groups, ['g7']);
+    assert.equal(login.data.recovery['g:g7'].recovered, true);
+    assert.ok(login.data.recovery['g:g7'].delivered >= 1000 - had.length, JSON.stringify(login.data.recovery));
+    await b2.waitPushes(msgFrom('ga7'), 1000 - had.length, 10000);
+    await b2.waitPushes(msgFrom('gc7'), said, 10000);
+    await sleep(300);
+    assert.deepEqual([...had, ...textsOf(b2, 'ga7')], Array.from({ length: 1000 }, (_, i) => `g${i}`));
+    assert.deepEqual(textsOf(b2, 'gc7'), Array.from({ length: said }, (_, i) => `c${i}`));
+    a.close(); b2.close(); c.close();
+  });
+
   test('two devices offline: each catches up on its own with since', async () => {
     const a = await connect(nodes[0], 8, 'ta');
     const d1 = await connect(nodes[1], 8, 'tb');
