@@ -193,6 +193,18 @@ export async function waitForCluster(nodes, count = nodes.length, ms = 15000) {
   }
 }
 
+// Polls GET /user/online on `node` until the user has no connection left (the node has
+// processed the closes), instead of sleeping for a guess.
+export async function waitOffline(node, appID, userID, ms = 5000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const r = await getJson(node.base, `/user/online?appID=${appID}&userID=${encodeURIComponent(userID)}`);
+    if (r.code === 200 && r.data.online === false) return;
+    if (Date.now() > deadline) throw new Error(`${userID} still online: ${JSON.stringify(r)}`);
+    await sleep(20);
+  }
+}
+
 // A WebSocket client: request(cmd, data) resolves with the response; pushes are collected.
 export class Client {
   constructor(url) {

@@ -5,7 +5,7 @@
 // and 1008 (never a silent loss) while Redis is down.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startRedis, startNode, stopAll, connect, waitForCluster, getJson, postForm, sleep, Client } from './harness.mjs';
+import { startRedis, startNode, stopAll, connect, waitForCluster, waitOffline, getJson, postForm, sleep, Client } from './harness.mjs';
 
 const msgFrom = (from) => (p) => p.cmd === 'msg' && p.response?.data?.from === from;
 const args = ['--store', 'redis'];
@@ -299,7 +299,7 @@ describe('store: redis, three nodes', () => {
     const stay = await connect(nodes[1], 11, 'mb');
     for (const c of [away, stay]) assert.equal((await c.request('join', { group: 'crew' })).code, 200);
     away.close();
-    await sleep(300);
+    await waitOffline(nodes[0], 11, 'ma');
     const missed = await stay.request('sendGroup', { group: 'crew', type: 'text', msg: 'meanwhile' });
     assert.equal(missed.code, 200);
     const back = new Client(nodes[2].url);
@@ -312,7 +312,7 @@ describe('store: redis, three nodes', () => {
     assert.equal((await back.request('unread')).data.conversations['g:crew'].count, 2);
     assert.equal((await back.request('leave', { group: 'crew' })).code, 200);
     back.close();
-    await sleep(300);
+    await waitOffline(nodes[2], 11, 'ma');
     const last = new Client(nodes[0].url);
     await last.open();
     assert.equal((await last.request('login', { appID: 11, userID: 'ma', serviceToken: '' })).data.groups, undefined);
