@@ -1,6 +1,7 @@
 #include "cluster/store/redis_store.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 #include <optional>
 #include <unordered_map>
@@ -24,29 +25,50 @@ using reply_atom = caf::atom_constant<caf::atom("storeRep")>;
 
 using impl_actor = durable_store::extend<caf::reacts_to<reply_atom, uint64_t, value>>;
 
+std::string sha1_hex(const char* text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(text, std::strlen(text), digest, &size, EVP_sha1(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < size; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 15];
+  }
+  return out;
+}
+
+// A Lua script: its body (EVAL, once per Redis start) and its SHA-1 (EVALSHA, every call),
+// computed once when the node starts.
+struct lua_script {
+  explicit lua_script(const char* text) : body(text), sha(sha1_hex(text)) {}
+  const char* body;
+  std::string sha;
+};
+
 // KEYS[1] the conversation's stream; ARGV: maxlen, minid, ttl ms, from, target, type, msg,
 // msgID. Returns the new entry's id.
-const char* const append_script = R"(
+const lua_script append_script{R"(
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
   'f', ARGV[4], 't', ARGV[5], 'y', ARGV[6], 'm', ARGV[7], 'i', ARGV[8])
 redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return id)";
+return id)"};
 
 // KEYS[1] the user's directory hash, KEYS[2] their inbox; ARGV: force, maxlen, ttl ms,
 // conversation key, id, from, target, type, msg, msgID. 0: the user is on a node now.
-const char* const keep_script = R"(
+const lua_script keep_script{R"(
 if ARGV[1] == '0' and redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'c', ARGV[4], 'd', ARGV[5],
   'f', ARGV[6], 't', ARGV[7], 'y', ARGV[8], 'm', ARGV[9], 'i', ARGV[10])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
-return 1)";
+return 1)"};
 
 // KEYS[1] the inbox: everything in it, then gone.
-const char* const take_script = R"(
+const lua_script take_script{R"(
 local r = redis.call('XRANGE', KEYS[1], '-', '+')
 redis.call('DEL', KEYS[1])
-return r)";
+return r)"};
 
 // Stream ids compared as (ms, seq) in Lua (ms < 2^53: exact in a double).
 #define PARLEY_LUA_LESS                                                     \
@@ -61,7 +83,7 @@ return r)";
 // client has, how many at most. Recovery starts after what the client has or has read,
 // whichever is newer. Returns {the newest id trimmed or deleted from the stream ("" when
 // there is no stream), the entries after that start, the start}.
-const char* const recover_script = PARLEY_LUA_LESS R"(
+const lua_script recover_script{PARLEY_LUA_LESS R"(
 local from = ARGV[2]
 local read = redis.call('HGET', KEYS[2], ARGV[1])
 if read and less(from, read) then from = read end
@@ -71,12 +93,12 @@ local deleted = '0-0'
 for i = 1, #info, 2 do
   if info[i] == 'max-deleted-entry-id' then deleted = info[i + 1] end
 end
-return {deleted, redis.call('XRANGE', KEYS[1], '(' .. from, '+', 'COUNT', ARGV[3]), from})";
+return {deleted, redis.call('XRANGE', KEYS[1], '(' .. from, '+', 'COUNT', ARGV[3]), from})"};
 
 // KEYS[1] the stream, KEYS[2] its read positions; ARGV: user, upTo, ttl ms. The position
 // never goes back and never passes the newest message; returns it, or false (nil) when the
 // stream holds nothing.
-const char* const mark_read_script = PARLEY_LUA_LESS R"(
+const lua_script mark_read_script{PARLEY_LUA_LESS R"(
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 if #last == 0 then return false end
 local want = ARGV[2]
@@ -85,11 +107,11 @@ local cur = redis.call('HGET', KEYS[2], ARGV[1])
 if cur and not less(cur, want) then return cur end
 redis.call('HSET', KEYS[2], ARGV[1], want)
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
-return want)";
+return want)"};
 
 // KEYS[1] the stream, KEYS[2] its read positions; ARGV: user, window. Returns {messages after
 // the user's position not sent by the user, the newest id ("" when empty)}.
-const char* const unread_script = R"(
+const lua_script unread_script{R"(
 local pos = redis.call('HGET', KEYS[2], ARGV[1]) or '0-0'
 local entries = redis.call('XRANGE', KEYS[1], '(' .. pos, '+', 'COUNT', ARGV[2])
 local n = 0
@@ -103,18 +125,18 @@ for _, e in ipairs(entries) do
   end
 end
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-return {n, #last > 0 and last[1][1] or ''})";
+return {n, #last > 0 and last[1][1] or ''})"};
 
 // KEYS[1] the user's profile hash; ARGV: name given (1/0), name, avatar given, avatar. A
 // field given as "" is removed; the hash goes with its last field. Returns {name, avatar}.
-const char* const profile_script = R"(
+const lua_script profile_script{R"(
 local function set(given, field, v)
   if given ~= '1' then return end
   if v == '' then redis.call('HDEL', KEYS[1], field) else redis.call('HSET', KEYS[1], field, v) end
 end
 set(ARGV[1], 'n', ARGV[2])
 set(ARGV[3], 'a', ARGV[4])
-return redis.call('HMGET', KEYS[1], 'n', 'a'))";
+return redis.call('HMGET', KEYS[1], 'n', 'a'))"};
 
 struct store_state {
   std::shared_ptr<const node_config> config;
@@ -127,13 +149,6 @@ struct store_state {
   // a pair is listed again at most every tenth of history_max_age (bounded: cleared past
   // max_remembered_pairs).
   std::unordered_map<std::string, int64_t> remembered_pairs;
-  // Each script's SHA-1 (EVALSHA) and its body (EVAL again after a NOSCRIPT, e.g. when
-  // Redis restarted), by body.
-  struct script {
-    std::string sha;
-    std::shared_ptr<const std::string> body;
-  };
-  std::unordered_map<std::string, script> scripts;
   static constexpr size_t max_remembered_pairs = 100000;
   static inline const char* name = "parley.store";
 };
@@ -158,43 +173,29 @@ uint64_t window_of(const node_config& c, conversation::kind k) {
 
 uint64_t max_age_ms(const node_config& c) { return uint64_t{c.history_max_age} * 1000; }
 
-std::string sha1_hex(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha1(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < size; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
-}
-
 void send_command(self_ptr self, size_t shard, std::vector<std::string> args,
                   std::function<void(value&)> then);
 
-// Runs `args` on `shard`; `then` runs in this actor with the reply. An EVAL goes as EVALSHA
-// (the script's body crosses once per Redis start, not with every message); after a
-// NOSCRIPT it is sent once more as EVAL, which loads it. Commands that were sent before
-// that EVAL fail with NOSCRIPT too and are sent again in the order their failures arrive.
+// Runs `args` on `shard`; `then` runs in this actor with the reply.
 void call(self_ptr self, size_t shard, std::vector<std::string> args,
           std::function<void(value&)> then) {
-  if (args.size() < 2 || args[0] != "EVAL") return send_command(self, shard, std::move(args), std::move(then));
-  auto& s = self->state.scripts[args[1]];
-  if (s.sha.empty()) {
-    s.sha = sha1_hex(args[1]);
-    s.body = std::make_shared<const std::string>(args[1]);
-  }
-  auto body = s.body;
-  args[0] = "EVALSHA";
-  args[1] = s.sha;
+  send_command(self, shard, std::move(args), std::move(then));
+}
+
+// Runs `script` with `args` (the number of keys, the keys, the arguments) on `shard` as
+// EVALSHA: the body crosses once per Redis start, not with every message. After a NOSCRIPT
+// (Redis restarted, or SCRIPT FLUSH) the call is sent once more as EVAL, which loads it.
+// Commands sent before that EVAL fail with NOSCRIPT too and are sent again in the order
+// their failures arrive.
+void eval(self_ptr self, size_t shard, const lua_script& script, std::vector<std::string> args,
+          std::function<void(value&)> then) {
+  args.insert(args.begin(), {"EVALSHA", script.sha});
   auto sent = std::make_shared<std::vector<std::string>>(args);
-  send_command(self, shard, std::move(args), [self, shard, body, sent, then](value& v) mutable {
+  send_command(self, shard, std::move(args), [self, shard, &script, sent, then](value& v) mutable {
     if (v.type != value::kind::error || v.str.rfind("NOSCRIPT", 0) != 0) return then(v);
     auto again = std::move(*sent);
     again[0] = "EVAL";
-    again[1] = *body;
+    again[1] = script.body;
     send_command(self, shard, std::move(again), std::move(then));
   });
 }
@@ -324,8 +325,8 @@ void count_unread(self_ptr self, const std::string& user_id, std::vector<convers
   for (const auto& conv : convs) {
     auto key = stream_key(conv);
     auto window = window_of(*self->state.config, conv.what);
-    call(self, shard_for(self, key),
-         {"EVAL", unread_script, "2", key, keys::read_positions(conv.key()), user_id,
+    eval(self, shard_for(self, key), unread_script,
+         {"2", key, keys::read_positions(conv.key()), user_id,
           std::to_string(window)},
          [=](value& v) mutable {
            if (v.type != value::kind::array || v.elements.size() != 2) {
@@ -443,7 +444,7 @@ void take(self_ptr self, const user_key& user, const recovery_ptr& since,
   };
   auto directory = keys::of(user);
   if (inbox)
-    call(self, shard_for(self, directory), {"EVAL", take_script, "1", inbox_key(user)},
+    eval(self, shard_for(self, directory), take_script, {"1", inbox_key(user)},
          [=](value& v) mutable {
            if (v.type != value::kind::array) {
              failed(self, "take", v);
@@ -460,8 +461,8 @@ void take(self_ptr self, const user_key& user, const recovery_ptr& since,
     const auto& r = since->since[i];
     auto key = stream_key(r.conv);
     auto window = window_of(*self->state.config, r.conv.what);
-    call(self, shard_for(self, key),
-         {"EVAL", recover_script, "2", key, keys::read_positions(r.conv.key()), user.user_id,
+    eval(self, shard_for(self, key), recover_script,
+         {"2", key, keys::read_positions(r.conv.key()), user.user_id,
           r.after.str(), std::to_string(window)},
          [=](value& v) mutable {
            auto& entry = g->since->since[i];
@@ -506,11 +507,10 @@ impl_actor::behavior_type store_actor(self_ptr self, std::shared_ptr<const node_
         auto age = max_age_ms(c);
         auto minid = std::to_string(now > age ? now - age : 0);
         auto rp = self->make_response_promise<stored_ptr>();
-        std::vector<std::string> args{"EVAL", append_script, "1", key,
-                                      std::to_string(window_of(c, conv.what)), minid,
+        std::vector<std::string> args{"1", key, std::to_string(window_of(c, conv.what)), minid,
                                       std::to_string(age), m.from, m.target, m.type, m.msg,
                                       m.msg_id};
-        call(self, shard_for(self, key), std::move(args), [=](value& v) mutable {
+        eval(self, shard_for(self, key), append_script, std::move(args), [=](value& v) mutable {
           auto id = v.type == value::kind::string ? message_id::parse(v.str) : std::nullopt;
           if (!id) {
             rp.deliver(failed(self, "append", v));
@@ -559,11 +559,11 @@ impl_actor::behavior_type store_actor(self_ptr self, std::shared_ptr<const node_
         auto directory = keys::of(user);
         const auto& m = s->message;
         auto rp = self->make_response_promise<keep_outcome>();
-        std::vector<std::string> args{"EVAL", keep_script, "2", directory, inbox_key(user),
-                                      force ? "1" : "0", std::to_string(c.offline_per_user),
+        std::vector<std::string> args{"2", directory, inbox_key(user), force ? "1" : "0",
+                                      std::to_string(c.offline_per_user),
                                       std::to_string(max_age_ms(c)), conv.key(), m.id, m.from,
                                       m.target, m.type, m.msg, m.msg_id};
-        call(self, shard_for(self, directory), std::move(args), [=](value& v) mutable {
+        eval(self, shard_for(self, directory), keep_script, std::move(args), [=](value& v) mutable {
           if (v.type != value::kind::integer) {
             rp.deliver(failed(self, "keep", v));
             return;
@@ -599,8 +599,8 @@ impl_actor::behavior_type store_actor(self_ptr self, std::shared_ptr<const node_
           const message_id& up_to) -> caf::result<std::string> {
         auto key = stream_key(conv);
         auto rp = self->make_response_promise<std::string>();
-        call(self, shard_for(self, key),
-             {"EVAL", mark_read_script, "2", key, keys::read_positions(conv.key()), user_id,
+        eval(self, shard_for(self, key), mark_read_script,
+             {"2", key, keys::read_positions(conv.key()), user_id,
               up_to.str(), std::to_string(max_age_ms(*self->state.config))},
              [=](value& v) mutable {
                if (v.type == value::kind::nil)
@@ -642,8 +642,8 @@ impl_actor::behavior_type store_actor(self_ptr self, std::shared_ptr<const node_
       [=](profile_atom, const user_key& user, const profile_update& update) -> caf::result<user_profile> {
         auto rp = self->make_response_promise<user_profile>();
         auto key = keys::profile(user);
-        call(self, shard_for(self, key),
-             {"EVAL", profile_script, "1", key, update.name ? "1" : "0", update.name.value_or(""),
+        eval(self, shard_for(self, key), profile_script,
+             {"1", key, update.name ? "1" : "0", update.name.value_or(""),
               update.avatar ? "1" : "0", update.avatar.value_or("")},
              [=](value& v) mutable {
                if (auto p = profile_of(v)) rp.deliver(std::move(*p));
