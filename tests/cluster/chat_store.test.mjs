@@ -5,7 +5,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRedis, startNode, stopAll, waitForCluster } from './harness.mjs';
-import { launchBrowser, joinChat, send, messageFrom, scenario } from '../webui/harness.mjs';
+import { launchBrowser, joinChat, joinGroup, send, messageFrom, scenario } from '../webui/harness.mjs';
 
 let browser;
 const open = [];
@@ -53,11 +53,7 @@ test('chat pages on two nodes share history, unread counts, offline messages and
   await back.waitForSelector('#timeline[data-history="u:alice"]');
   assert.equal(await messageFrom(back, 'alice', 'while you were away').count(), 1);
   // alice and bob in a group, bob looking at it.
-  for (const p of [alice, bob]) {
-    await p.fill('#group-name', 'crew');
-    await p.click('#group-join');
-    await p.waitForSelector('#conversations li[data-conv="g:crew"]');
-  }
+  for (const p of [alice, bob]) await joinGroup(p, 'crew');
   await bob.click('#conversations li[data-conv="g:crew"]');
   await alice.click('#conversations li[data-conv="g:crew"]');
   await send(alice, 'crew before');

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startNode, launchBrowser, scenario, joinChat, send, messageFrom, artifacts } from './harness.mjs';
+import { startNode, launchBrowser, scenario, joinChat, joinGroup, send, messageFrom, artifacts } from './harness.mjs';
 
 let node, browser;
 const open = [];
@@ -55,11 +55,7 @@ test('a private message reaches only its two parties, with an unread count', () 
 
 test('groups: create, join, send, leave', () => scenario('groups', pages, async () => {
   const [alice, bob, carol] = open;
-  for (const p of [alice, bob]) {
-    await p.fill('#group-name', 'design');
-    await p.click('#group-join');
-    await p.waitForSelector('#conversations li[data-conv="g:design"]');
-  }
+  for (const p of [alice, bob]) await joinGroup(p, 'design');
   await send(alice, 'mockups are up');
   await messageFrom(bob, 'alice', 'mockups are up').waitFor();
   assert.equal(await carol.locator('text=mockups are up').count(), 0);

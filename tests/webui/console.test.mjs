@@ -3,7 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startNode, launchBrowser, scenario, joinChat, artifacts } from './harness.mjs';
+import { startNode, launchBrowser, scenario, joinChat, joinGroup, artifacts } from './harness.mjs';
 
 let node, browser;
 const open = [];
@@ -23,8 +23,7 @@ test('the console shows the connection count rising when pages join', () => scen
   for (const name of ['ann', 'ben', 'cat']) {
     const p = await joinChat(browser, node.base, name);
     open.push(p);
-    await p.fill('#group-name', name === 'cat' ? 'small' : 'big');
-    await p.click('#group-join');
+    await joinGroup(p, name === 'cat' ? 'small' : 'big');
   }
   await consolePage.waitForFunction(() => document.getElementById('connections').textContent === '3');
   // users rise when each user actor first runs: possibly one poll after the connection

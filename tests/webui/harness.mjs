@@ -52,6 +52,13 @@ export async function joinChat(browser, base, name, room = 101, viewport = { wid
   return page;
 }
 
+// Joins (creates) `group` from the page's group form; resolves when its conversation is listed.
+export async function joinGroup(page, group) {
+  await page.fill('#group-name', group);
+  await page.click('#group-join');
+  await page.waitForSelector(`#conversations li[data-conv="g:${group}"]`);
+}
+
 export async function send(page, text) {
   await page.fill('#text', text);
   await page.press('#text', 'Enter');

@@ -2,7 +2,7 @@
 // deliver again, with no reload.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startNode, launchBrowser, scenario, joinChat, send, messageFrom } from './harness.mjs';
+import { startNode, launchBrowser, scenario, joinChat, joinGroup, send, messageFrom } from './harness.mjs';
 
 let node, browser;
 const open = [];
@@ -17,11 +17,7 @@ test('pages reconnect after a node restart and deliver again', () => scenario('r
   const alice = await joinChat(browser, node.base, 'alice');
   const bob = await joinChat(browser, node.base, 'bob');
   open.push(alice, bob);
-  for (const p of [alice, bob]) {
-    await p.fill('#group-name', 'ops');
-    await p.click('#group-join');
-    await p.waitForSelector('#conversations li[data-conv="g:ops"]');
-  }
+  for (const p of [alice, bob]) await joinGroup(p, 'ops');
   const port = node.port;
   assert.equal(await node.stop(), 0);
   await alice.waitForSelector('#state[data-state=reconnecting]');
