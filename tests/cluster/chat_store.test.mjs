@@ -5,7 +5,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRedis, startNode, stopAll, waitForCluster } from './harness.mjs';
-import { launchBrowser, joinChat, joinGroup, send, messageFrom, scenario } from '../webui/harness.mjs';
+import { launchBrowser, joinChat, joinGroup, leave, expectKeptOnce, send, messageFrom, scenario } from '../webui/harness.mjs';
 
 let browser;
 const open = [];
@@ -41,17 +41,10 @@ test('chat pages on two nodes share history, unread counts, offline messages and
   const erin = await page(n2, 'erin');
   await alice.waitForSelector('#online-list li[data-user="erin"]');
   await alice.click('#online-list li[data-user="erin"]');
-  open.splice(open.indexOf(erin), 1);
-  await erin.context().close();
-  await alice.waitForSelector('#online-list li[data-user="erin"]', { state: 'detached' });
+  await leave(erin, 'erin', open, alice);
   await send(alice, 'while you were away');
   await alice.waitForSelector('#timeline .notice:has-text("they get it when they log in")');
-  const back = await page(n1, 'erin');
-  await back.locator('#conversations li[data-conv="u:alice"] .unread', { hasText: '1' }).waitFor();
-  await back.click('#conversations li[data-conv="u:alice"]');
-  await messageFrom(back, 'alice', 'while you were away').waitFor();
-  await back.waitForSelector('#timeline[data-history="u:alice"]');
-  assert.equal(await messageFrom(back, 'alice', 'while you were away').count(), 1);
+  await expectKeptOnce(await page(n1, 'erin'), 'alice', 'while you were away');
   // alice and bob in a group, bob looking at it.
   for (const p of [alice, bob]) await joinGroup(p, 'crew');
   await bob.click('#conversations li[data-conv="g:crew"]');

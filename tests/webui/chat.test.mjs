@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startNode, launchBrowser, scenario, joinChat, joinGroup, send, messageFrom, artifacts } from './harness.mjs';
+import { startNode, launchBrowser, scenario, joinChat, joinGroup, leave, expectKeptOnce, send, messageFrom, artifacts } from './harness.mjs';
 
 let node, browser;
 const open = [];
@@ -106,19 +106,12 @@ test('history and offline delivery: a second device sees the past, an offline us
   const erin = await chat('erin', 101);
   await alice.waitForSelector('#online-list li[data-user="erin"]');
   await alice.click('#online-list li[data-user="erin"]');
-  open.splice(open.indexOf(erin), 1);
-  await erin.context().close();
-  await alice.waitForSelector('#online-list li[data-user="erin"]', { state: 'detached' });
+  await leave(erin, 'erin', open, alice);
   await send(alice, 'while you were away');
   await alice.waitForSelector('#timeline .notice:has-text("they get it when they log in")');
   // erin comes back: the kept message arrives with an unread badge, and opening the
   // conversation (which also loads its history) shows it once.
-  const back = await chat('erin', 101);
-  await back.locator('#conversations li[data-conv="u:alice"] .unread', { hasText: '1' }).waitFor();
-  await back.click('#conversations li[data-conv="u:alice"]');
-  await messageFrom(back, 'alice', 'while you were away').waitFor();
-  await back.waitForSelector('#timeline[data-history="u:alice"]');  // the history is merged in
-  assert.equal(await messageFrom(back, 'alice', 'while you were away').count(), 1);
+  await expectKeptOnce(await chat('erin', 101), 'alice', 'while you were away');
   // Unread badges come from the server: fay's first page gets a message and closes unread;
   // her next page, which received nothing, shows the badge, and reading it clears it for good.
   const fay = await chat('fay', 101);

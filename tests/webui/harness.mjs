@@ -59,6 +59,25 @@ export async function joinGroup(page, group) {
   await page.waitForSelector(`#conversations li[data-conv="g:${group}"]`);
 }
 
+// `user`'s page goes away: it is closed (and dropped from `open`, the pages a failing
+// scenario photographs) and `watcher` sees the user leave its online list.
+export async function leave(page, user, open, watcher) {
+  open.splice(open.indexOf(page), 1);
+  await page.context().close();
+  await watcher.waitForSelector(`#online-list li[data-user="${user}"]`, { state: 'detached' });
+}
+
+// What `from` sent while the user was away reaches `page` once: an unread badge of 1, then,
+// opening the conversation (which also merges its history in), the message exactly once.
+export async function expectKeptOnce(page, from, text) {
+  const conv = `#conversations li[data-conv="u:${from}"]`;
+  await page.locator(`${conv} .unread`, { hasText: '1' }).waitFor();
+  await page.click(conv);
+  await messageFrom(page, from, text).waitFor();
+  await page.waitForSelector(`#timeline[data-history="u:${from}"]`);
+  if ((await messageFrom(page, from, text).count()) !== 1) throw new Error(`"${text}" shown more than once`);
+}
+
 export async function send(page, text) {
   await page.fill('#text', text);
   await page.press('#text', 'Enter');
