@@ -35,13 +35,21 @@ trap stop_node EXIT
 mkdir -p bench/results
 out="bench/results/$name-$(date -u +%Y%m%dT%H%M%SZ).json"
 status=0
+# The node's /metrics counters before and after the client: what it wrote (payload bytes on
+# the wire, frames, compressed frames) over the whole run, logins included.
+metrics_before=$(curl -s "http://127.0.0.1:$NODE_PORT/metrics" || true)
 "$BENCH" "${args[@]}" --target "127.0.0.1:$NODE_PORT" --server-pid "$NODE_PID" --out "$out" "$@" >/dev/null || status=$?
-python3 - "$out" "$name" "${node_args[*]}" <<'PY'
-import json, sys
-path, name, node_args = sys.argv[1:4]
+metrics_after=$(curl -s "http://127.0.0.1:$NODE_PORT/metrics" || true)
+python3 - "$out" "$name" "${node_args[*]}" "$metrics_before" "$metrics_after" <<'PY'
+import json, re, sys
+path, name, node_args, before, after = sys.argv[1:6]
+def counters(text):
+    return {m[1]: float(m[2]) for m in re.finditer(r"^(parley_gateway_\w+_total) (\S+)$", text, re.M)}
+b, a = counters(before), counters(after)
 r = json.load(open(path))
 r["name"] = name
 r["node_args"] = node_args
+r["server_counters"] = {k.removeprefix("parley_gateway_"): a[k] - b.get(k, 0) for k in sorted(a)}
 json.dump(r, open(path, "w"), indent=2)
 PY
 echo "$out (parley-bench exit $status)"

@@ -46,6 +46,8 @@ json to_json(const node_config& c) {
       {"max_frame_bytes", c.max_frame_bytes},
       {"max_http_body_bytes", c.max_http_body_bytes},
       {"linger_max_bytes", c.linger_max_bytes},
+      {"permessage_deflate", c.permessage_deflate},
+      {"deflate_min_bytes", c.deflate_min_bytes},
       {"linger_timeout_ms", c.linger_timeout_ms},
       {"write_queue_limit_bytes", c.write_queue_limit_bytes},
       {"max_inflight_frames", c.max_inflight_frames},
@@ -271,6 +273,7 @@ config_result from_json(const json& j) {
       !read_uint(j, "max_frame_bytes", c.max_frame_bytes, 128, 64u << 20, e) ||
       !read_uint(j, "max_http_body_bytes", c.max_http_body_bytes, 128, 64u << 20, e) ||
       !read_uint(j, "linger_max_bytes", c.linger_max_bytes, 0, 1u << 30, e) ||
+      !read_uint(j, "deflate_min_bytes", c.deflate_min_bytes, 0, 64u << 20, e) ||
       !read_uint(j, "linger_timeout_ms", c.linger_timeout_ms, 0, 60000, e) ||
       !read_uint(j, "write_queue_limit_bytes", c.write_queue_limit_bytes, 1024, big, e) ||
       !read_uint(j, "max_inflight_frames", c.max_inflight_frames, 1, 65536, e) ||
@@ -346,6 +349,7 @@ config_result from_json(const json& j) {
     return r;
   }
   c.presence_pushes = j.at("presence_pushes").get<bool>();
+  c.permessage_deflate = j.at("permessage_deflate").get<bool>();
   c.presence = j.at("presence").get<std::string>();
   if (presence_mode m{}; !parse_presence(c.presence, 0, m)) {
     e = "presence must be MODE[,APPID=MODE...] with MODE auto, list, count or off, got '" +

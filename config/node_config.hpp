@@ -70,6 +70,11 @@ struct node_config {
   uint32_t linger_timeout_ms = 2000;
   uint32_t max_http_body_bytes = 1024 * 1024;
   uint32_t write_queue_limit_bytes = 1024 * 1024;  // per connection; past it: close 1008
+  // RFC 7692 permessage-deflate for clients that offer it (gateway/shared_deflate.hpp): each
+  // push of at least deflate_min_bytes is compressed once, without context takeover, and the
+  // same bytes go to every socket that negotiated it. Off by default.
+  bool permessage_deflate = false;
+  uint32_t deflate_min_bytes = 256;
   uint32_t max_inflight_frames = 64;  // frames read but not yet handled, per connection
   // Per connection: frames per second on average and at once (a token bucket); a frame past
   // them is answered 1011 and not run; past frame_strikes refusals (forgiven once the bucket

@@ -41,8 +41,9 @@ class frame_batch {
   };
 
   // Writes the header of a text frame with `payload_size` bytes to `out`; returns its length.
-  static std::size_t text_header(std::uint64_t payload_size, unsigned char* out) {
-    out[0] = 0x81;  // FIN + text
+  // `deflated`: the payload is permessage-deflate compressed (RSV1 set, RFC 7692 6).
+  static std::size_t text_header(std::uint64_t payload_size, unsigned char* out, bool deflated = false) {
+    out[0] = deflated ? 0xc1 : 0x81;  // FIN (+ RSV1) + text
     if (payload_size < 126) {
       out[1] = static_cast<unsigned char>(payload_size);
       return 2;
@@ -64,9 +65,9 @@ class frame_batch {
   std::size_t payload_bytes() const { return payload_bytes_; }
 
   // Adds `payload` (which must outlive the write) as the next frame; the batch must not be full.
-  void add(const std::string& payload) {
+  void add(const std::string& payload, bool deflated = false) {
     auto* header = headers_.data() + frames_ * max_header_bytes;
-    auto n = text_header(payload.size(), header);
+    auto n = text_header(payload.size(), header, deflated);
     buffers_[2 * frames_] = boost::asio::const_buffer(header, n);
     buffers_[2 * frames_ + 1] = boost::asio::const_buffer(payload.data(), payload.size());
     ++frames_;

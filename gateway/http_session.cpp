@@ -201,8 +201,13 @@ void http_session::upgrade(request&& req) {
   }
   ++deadline_generation_;  // the WebSocket session has its own timeouts
   deadline_.cancel();
-  auto session = std::make_shared<websocket_session>(std::move(stream_), ctx_, remote_, address_);
-  session->run(std::move(req), pre_app, std::move(pre_user));
+  if (cfg.permessage_deflate) {
+    auto session = std::make_shared<websocket_session<true>>(std::move(stream_), ctx_, remote_, address_);
+    session->run(std::move(req), pre_app, std::move(pre_user));
+  } else {
+    auto session = std::make_shared<websocket_session<false>>(std::move(stream_), ctx_, remote_, address_);
+    session->run(std::move(req), pre_app, std::move(pre_user));
+  }
 }
 
 void http_session::reply(api_response res, bool keep_alive) {

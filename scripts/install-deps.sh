@@ -8,7 +8,7 @@ packages=(
   g++ cmake ninja-build pkg-config
   libcaf-dev            # CAF 0.17.6, the actor runtime
   libboost-dev          # Boost.Beast / Asio 1.74 (header-only; the rest of libboost-all-dev is not needed)
-  nlohmann-json3-dev libspdlog-dev libssl-dev
+  nlohmann-json3-dev libspdlog-dev libssl-dev zlib1g-dev  # zlib: permessage-deflate
   libjemalloc-dev       # the node's allocator (app/CMakeLists.txt)
   libgtest-dev
   libhiredis-dev        # the cluster's Redis client (cluster/redis)

@@ -58,6 +58,9 @@ struct node_stats {
   counter pushes_delivered_total{0};  // push frames queued to a socket
   counter pushes_dropped_total{0};    // push frames for a socket that was closing
   counter pushes_deduplicated_total{0};  // live copies of what a group recovery delivered
+  counter deflate_runs_total{0};      // frames compressed (once per push and I/O thread)
+  counter frames_deflated_total{0};   // frames queued compressed (permessage-deflate)
+  counter deflate_saved_bytes_total{0};  // payload bytes those frames saved
   counter bad_requests_total{0};      // frames answered with 1001/1010
   counter rate_limited_total{0};      // frames answered with 1011 (frame rate limit)
   counter upgrades_throttled_total{0}; // upgrades answered 429 (per-address caps)

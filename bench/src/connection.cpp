@@ -34,6 +34,12 @@ void connection::open(const tcp::endpoint& server, const std::string& source, co
   });
 }
 
+void connection::offer_deflate() {
+  beast::websocket::permessage_deflate pmd;
+  pmd.client_enable = true;
+  ws_.set_option(pmd);
+}
+
 void connection::do_read() {
   ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
     if (ec) {

@@ -28,6 +28,8 @@ class connection : public std::enable_shared_from_this<connection> {
             const std::string& host, const std::string& target, done_handler on_open);
   void send(std::string text);
   void close();
+  // Offers permessage-deflate in the upgrade (before open); Beast inflates what arrives.
+  void offer_deflate();
   // Ends the TCP connection with a reset at the end of a run: a normal close from this side
   // leaves one TIME_WAIT entry per connection on the client's ports for 60 s, and 100 k of
   // those slow the next run's connect() (measured: 19-20 k/s fell to 15-17 k/s).

@@ -256,6 +256,7 @@ int main(int argc, char** argv) {
       {"churn", {{"opened", churn_opened}, {"ok", churn_ok}, {"failed", churn_failed}}},
       {"errors", errors},
       {"options", {{"rate", o.rate}, {"senders", o.senders}, {"payload", o.payload}, {"duration", o.duration},
+                   {"text", o.text}, {"deflate", o.deflate},
                    {"window", o.window}, {"target", o.target},
                    {"receive_target", o.receive_target.empty() ? o.target : o.receive_target}}},
   };

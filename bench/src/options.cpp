@@ -21,6 +21,10 @@ std::string usage() {
   --rate R                  messages per second from all senders; 0 = as fast as acked
   --senders S               fanout: how many members send (default 1)
   --payload BYTES           message text size (default 64)
+  --text x|words            what fills a message past its header: 'x' repeated (default),
+                            or chat-like words, which compress as chat does (permessage-deflate)
+  --deflate on|off          offer permessage-deflate on every connection (default off); the
+                            client inflates what arrives compressed
   --window W                unacknowledged sends per sender (default 32)
   --connect-window N        connection attempts (connect + upgrade + login) in flight per
                             process (default 1024)
@@ -72,6 +76,8 @@ std::optional<options> parse_options(int argc, char** argv, std::string& error, 
       else if (k == "--rate") o.rate = std::stod(v);
       else if (k == "--senders") o.senders = std::stoul(v);
       else if (k == "--payload") o.payload = std::stoul(v);
+      else if (k == "--text") o.text = v;
+      else if (k == "--deflate") o.deflate = v == "on";
       else if (k == "--window") o.window = std::stoul(v);
       else if (k == "--app") o.app_id = std::stoul(v);
       else if (k == "--secret") o.secret = v;
@@ -112,6 +118,10 @@ std::optional<options> parse_options(int argc, char** argv, std::string& error, 
     return std::nullopt;
   }
   if (o.payload < 48) o.payload = 48;
+  if (o.text != "x" && o.text != "words") {
+    error = "--text must be x or words";
+    return std::nullopt;
+  }
   return o;
 }
 

@@ -19,6 +19,8 @@ struct options {
   double rate = 0;                        // messages/s from all senders; 0: as fast as acked
   uint32_t senders = 1;                   // fanout
   uint32_t payload = 64;                  // bytes of message text (at least the header)
+  std::string text = "x";                 // what fills the text past its header: x | words
+  bool deflate = false;                   // offer permessage-deflate (the node may accept it)
   uint32_t window = 32;                   // unacknowledged sends per sender
   uint32_t app_id = 101;
   std::string secret;                     // sign login tokens with this (auth on)

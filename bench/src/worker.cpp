@@ -41,6 +41,31 @@ tcp::endpoint endpoint_of(const std::string& host_port) {
           static_cast<uint16_t>(std::stoul(host_port.substr(colon + 1)))};
 }
 
+// Appends words to `msg` until it holds `size` bytes: a different sentence for every `seed`,
+// drawn from common English words, so that it compresses about as chat text does (the
+// default 'x' filler would compress to nearly nothing).
+void append_words(std::string& msg, std::size_t size, uint64_t seed) {
+  static const char* const words[] = {
+      "the", "be", "to", "of", "and", "a", "in", "that", "have", "I", "it", "for", "not", "on",
+      "with", "he", "as", "you", "do", "at", "this", "but", "his", "by", "from", "they", "we",
+      "say", "her", "she", "or", "an", "will", "my", "one", "all", "would", "there", "their",
+      "what", "so", "up", "out", "if", "about", "who", "get", "which", "go", "me", "when",
+      "make", "can", "like", "time", "no", "just", "him", "know", "take", "people", "into",
+      "year", "your", "good", "some", "could", "them", "see", "other", "than", "then", "now",
+      "look", "only", "come", "its", "over", "think", "also", "back", "after", "use", "two",
+      "how", "our", "work", "first", "well", "way", "even", "new", "want", "because", "any",
+      "these", "give", "day", "most", "us", "meeting", "deploy", "tomorrow", "lunch", "build",
+      "release", "server", "thanks", "sure", "later", "ok", "great", "maybe", "ticket"};
+  constexpr std::size_t count = sizeof words / sizeof words[0];
+  uint64_t x = seed * 0x9e3779b97f4a7c15ull + msg.size() + 1;
+  while (msg.size() < size) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;  // xorshift64
+    msg += words[x % count];
+    msg += (x >> 32) % 11 == 0 ? ". " : " ";
+  }
+  msg.resize(size);
+}
+
 // Reads "<sender>|<seq>|<sent ns>|" out of a msg push without a JSON parser: pushes are
 // Parley's own compact JSON with sorted keys, and the payload has no quotes.
 bool parse_push(const std::string& text, uint32_t& sender, uint64_t& seq, uint64_t& sent_ns) {
@@ -134,6 +159,7 @@ class worker {
   void open_peer(uint32_t local) {
     auto global = o_.begin + local;
     auto conn = std::make_shared<connection>(ioc_, local);
+    if (o_.deflate) conn->offer_deflate();
     peers_[local].conn = conn;
     conn->on_frame = [this](connection& c, const std::string& text) { on_frame(c.index(), text); };
     conn->on_closed = [this](connection& c, bool) { if (!stopping_) ++errors_.closed; };
@@ -289,7 +315,10 @@ class worker {
                           static_cast<unsigned long long>(p.next_send++),
                           static_cast<unsigned long long>(now_ns()));
     std::string msg(head, n);
-    if (msg.size() < o_.payload) msg.append(o_.payload - msg.size(), 'x');
+    if (o_.text == "words")
+      append_words(msg, o_.payload, p.next_send);
+    else if (msg.size() < o_.payload)
+      msg.append(o_.payload - msg.size(), 'x');
     std::string frame;
     if (o_.scenario == "fanout")
       frame = R"({"seq":"s","cmd":"sendGroup","data":{"group":"bench","msg":")" + msg + "\"}}";
@@ -336,6 +365,7 @@ class worker {
       peers_.emplace_back();
       peers_.back().next_seq.assign(slots_, 0);
       auto conn = std::make_shared<connection>(ioc_, local);
+      if (o_.deflate) conn->offer_deflate();
       peers_.back().conn = conn;
       auto user = "c" + std::to_string(churn_opened_++);
       conn->on_frame = [this](connection& c, const std::string& text) { on_frame(c.index(), text); };

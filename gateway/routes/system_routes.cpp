@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
+#include <iomanip>
 #include <fstream>
 #include <sstream>
 
@@ -117,7 +119,13 @@ void cluster_metrics(std::ostringstream& out, const cluster::cluster_stats& c);
 void metric(std::ostringstream& out, const char* name, const char* type, const char* help,
             double value) {
   out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n'
-      << name << ' ' << value << '\n';
+      << name << ' ';
+  // Counters and most gauges are whole: every digit, never an ostream's six (1.23457e+06).
+  if (value == std::floor(value) && std::fabs(value) < 9e15)
+    out << static_cast<long long>(value);
+  else
+    out << std::setprecision(12) << value << std::setprecision(6);
+  out << '\n';
 }
 
 // Per command: count, errors and the latency histogram; per hot actor: rate and mailbox.
@@ -145,7 +153,8 @@ void command_metrics(std::ostringstream& out, const node_stats& s, const behavio
     cumulative += counts.back();
     out << "parley_command_duration_seconds_bucket{cmd=\"" << cmd << "\",le=\"+Inf\"} " << cumulative
         << "\nparley_command_duration_seconds_sum{cmd=\"" << cmd << "\"} "
-        << static_cast<double>(e->stats->latency.sum_ns()) / 1e9
+        << std::setprecision(12) << static_cast<double>(e->stats->latency.sum_ns()) / 1e9
+        << std::setprecision(6)
         << "\nparley_command_duration_seconds_count{cmd=\"" << cmd << "\"} " << cumulative << '\n';
   }
   auto snap = s.samples.get();
@@ -178,6 +187,9 @@ std::string prometheus_text(const node_stats& s, const cluster::cluster_stats* c
   metric(out, "parley_gateway_bytes_out_total", "counter", "WebSocket payload bytes written.", load(s.bytes_out_total));
   metric(out, "parley_connection_pushes_delivered_total", "counter", "Pushes handed to a connection's socket.", load(s.pushes_delivered_total));
   metric(out, "parley_gateway_pushes_dropped_total", "counter", "Frames dropped because their socket was closing.", load(s.pushes_dropped_total));
+  metric(out, "parley_gateway_deflate_runs_total", "counter", "Frames compressed for permessage-deflate (once per push and I/O thread, shared by its sockets).", load(s.deflate_runs_total));
+  metric(out, "parley_gateway_frames_deflated_total", "counter", "Frames queued compressed (permessage-deflate).", load(s.frames_deflated_total));
+  metric(out, "parley_gateway_deflate_saved_bytes_total", "counter", "Payload bytes permessage-deflate saved.", load(s.deflate_saved_bytes_total));
   metric(out, "parley_gateway_pushes_deduplicated_total", "counter", "Live copies of messages a group recovery (login since) delivered already, not sent.", load(s.pushes_deduplicated_total));
   metric(out, "parley_connection_bad_requests_total", "counter", "Frames answered with 1001 or 1010.", load(s.bad_requests_total));
   metric(out, "parley_gateway_upgrades_throttled_total", "counter", "Upgrades refused with 429 by the per-address caps (anonymous connections, upgrades per second).", load(s.upgrades_throttled_total));

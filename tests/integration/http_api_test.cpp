@@ -160,5 +160,24 @@ TEST_F(HttpApi, StateAndMetricsReportTheNode) {
   EXPECT_NE(metrics.find("parley_gateway_closes_total{reason=\"slow_reader\"}"), std::string::npos);
 }
 
+// Counters past a million keep every digit (an ostream's default 6 digits printed 1.23457e+06,
+// and a rate computed from two scrapes saw a counter stand still).
+TEST_F(HttpApi, MetricsPrintLargeCountersExactly) {
+  stats().bytes_out_total.fetch_add(1234567891234ull);
+  stats().http_requests_total.fetch_add(1000001);
+  auto metrics = http_call(port(), "GET", "/metrics").body;
+  auto line = [&](const std::string& name) {
+    auto at = metrics.find("\n" + name + " ");
+    if (at == std::string::npos) return std::string("missing");
+    auto from = at + name.size() + 2;
+    return metrics.substr(from, metrics.find('\n', from) - from);
+  };
+  EXPECT_EQ(line("parley_gateway_bytes_out_total").rfind("12345678", 0), 0u) << line("parley_gateway_bytes_out_total");
+  EXPECT_EQ(line("parley_gateway_bytes_out_total").find_first_not_of("0123456789"), std::string::npos);
+  EXPECT_GE(std::stoull(line("parley_gateway_bytes_out_total")), 1234567891234ull);
+  EXPECT_EQ(line("parley_http_requests_total").find_first_not_of("0123456789"), std::string::npos)
+      << line("parley_http_requests_total");
+}
+
 }  // namespace
 }  // namespace parley::test
