@@ -5,7 +5,7 @@
 # (--text words). At max rate the client, which inflates every delivery on the same two
 # cores, is the limit with compression on; the fixed rate compares the node's CPU at equal work. Every client offers the extension, as browsers do;
 # "on" is a node started with --permessage-deflate, "off" one without it. The order rotates
-# each round. Prints, per size and mode, the medians and ranges of deliveries/s, server CPU-s
+# each round. Prints, per size and mode, the ranges and medians of deliveries/s, server CPU-s
 # per million deliveries and payload bytes the node wrote per delivery (/metrics
 # parley_gateway_bytes_out_total over the run, divided by the deliveries). Results go to
 # bench/results/deflate-<date>/.
@@ -33,28 +33,14 @@ for r in $(seq 1 "$rounds"); do
   done
 done
 python3 - "$dir" <<'PY'
-import glob, json, statistics, sys
+import sys
+sys.path.insert(0, "bench")
+from summary import print_line
 d = sys.argv[1]
-def figures(path):
-    j = json.load(open(path))
-    m = j["messages"]
-    c = j["server_counters"]
-    deliveries = m["deliveries"]
-    return {"deliveries/s": j["deliveries_per_second"],
-            "CPU-s per million": j["server"]["cpu_seconds_per_million_deliveries"],
-            "bytes per delivery": c["bytes_out_total"] / deliveries,
-            "compressed share": c.get("frames_deflated_total", 0) / c["frames_out_total"],
-            "p99 ms": j["latency_ms"]["p99"],
-            "lost": m.get("lost", 0) + m.get("gaps", 0) + m.get("duplicate_or_reordered", 0)}
 print(f"results in {d}")
 for rate in ("max", "100k"):
-  for size in (100, 2000):
-    for v in ("off", "on"):
-        runs = [figures(p) for p in sorted(glob.glob(f"{d}/fanout-{rate}-{size}-{v}-*.json"))]
-        if not runs: continue
-        parts = []
-        for k in ("deliveries/s", "CPU-s per million", "bytes per delivery", "compressed share", "p99 ms"):
-            xs = [r[k] for r in runs]
-            parts.append(f"{k} {statistics.median(xs):.4g} ({min(xs):.4g}-{max(xs):.4g})")
-        print(f"{rate:4} {size:5} B {v:3} n={len(runs)}: " + "; ".join(parts) + f"; lost/dup/reordered {sum(r['lost'] for r in runs)}")
+    for size in (100, 2000):
+        for v in ("off", "on"):
+            print_line(f"{rate:4} {size:5} B {v:3}", f"{d}/fanout-{rate}-{size}-{v}-*.json",
+                       ("deliveries/s", "CPU-s per million", "bytes per delivery", "compressed share", "p99 ms"))
 PY

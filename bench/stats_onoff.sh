@@ -29,23 +29,12 @@ for r in $(seq 1 "$rounds"); do
   done
 done
 python3 - "$dir" <<'PY'
-import glob, json, statistics, sys
+import sys
+sys.path.insert(0, "bench")
+from summary import print_line
 d = sys.argv[1]
-def figures(path):
-    j = json.load(open(path))
-    m = j["messages"]
-    return {"deliveries/s": j["deliveries_per_second"],
-            "CPU-s per million": j["server"]["cpu_seconds_per_million_deliveries"],
-            "p99 ms": j["latency_ms"]["p99"],
-            "lost": m.get("lost", 0) + m.get("gaps", 0) + m.get("duplicate_or_reordered", 0)}
 print(f"results in {d}")
 for scenario in ("fanout", "pairs"):
     for v in ("on", "off", "base"):
-        runs = [figures(p) for p in sorted(glob.glob(f"{d}/{scenario}-{v}-*.json"))]
-        if not runs: continue
-        parts = []
-        for k in ("deliveries/s", "CPU-s per million", "p99 ms"):
-            xs = [r[k] for r in runs]
-            parts.append(f"{k} {min(xs):.4g}-{max(xs):.4g} (median {statistics.median(xs):.4g})")
-        print(f"{scenario:6} {v:4} n={len(runs)}: " + "; ".join(parts) + f"; lost/dup/reordered {sum(r['lost'] for r in runs)}")
+        print_line(f"{scenario:6} {v:4}", f"{d}/{scenario}-{v}-*.json", ("deliveries/s", "CPU-s per million", "p99 ms"))
 PY
