@@ -201,13 +201,11 @@ void http_session::upgrade(request&& req) {
   }
   ++deadline_generation_;  // the WebSocket session has its own timeouts
   deadline_.cancel();
-  if (cfg.permessage_deflate) {
-    auto session = std::make_shared<websocket_session<true>>(std::move(stream_), ctx_, remote_, address_);
-    session->run(std::move(req), pre_app, std::move(pre_user));
-  } else {
-    auto session = std::make_shared<websocket_session<false>>(std::move(stream_), ctx_, remote_, address_);
-    session->run(std::move(req), pre_app, std::move(pre_user));
-  }
+  auto start = [&](auto session) { session->run(std::move(req), pre_app, std::move(pre_user)); };
+  if (cfg.permessage_deflate)
+    start(std::make_shared<websocket_session<true>>(std::move(stream_), ctx_, remote_, address_));
+  else
+    start(std::make_shared<websocket_session<false>>(std::move(stream_), ctx_, remote_, address_));
 }
 
 void http_session::reply(api_response res, bool keep_alive) {

@@ -87,9 +87,11 @@ void websocket_session<D>::run(request req, uint32_t pre_app, std::string pre_us
   // asked for a smaller one gets its frames uncompressed, which RFC 7692 allows).
   ws_.set_option(websocket::stream_base::decorator([this](websocket::response_type& res) {
     res.set(beast::http::field::server, "parley");
-    auto ext = res[beast::http::field::sec_websocket_extensions];
-    deflate_ = ext.find("permessage-deflate") != beast::string_view::npos &&
-               ext.find("server_max_window_bits") == beast::string_view::npos;
+    if constexpr (D) {
+      auto ext = res[beast::http::field::sec_websocket_extensions];
+      deflate_ = ext.find("permessage-deflate") != beast::string_view::npos &&
+                 ext.find("server_max_window_bits") == beast::string_view::npos;
+    }
   }));
   ws_.read_message_max(cfg.max_frame_bytes);
   ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept,
@@ -325,7 +327,7 @@ void websocket_session<D>::queue(frame_ptr frame) {
     return start_close(close_reason::slow_reader);
   }
   queued_bytes_ += frame->size();
-  if (deflate_ && frame->size() >= ctx_.config->deflate_min_bytes) {
+  if (D && deflate_ && frame->size() >= ctx_.config->deflate_min_bytes) {
     bool ran = false;
     auto deflated = shared_deflate::compress(frame, ran);
     if (ran) ctx_.stats.deflate_runs_total.fetch_add(1, std::memory_order_relaxed);

@@ -95,8 +95,9 @@ test('a group push is compressed once and reaches every member intact, plain mem
   assert.ok(await waitFor(() => members.slice(1).every((m) => groupMsgs(m).length === sent.length), 10000),
             members.map((m) => groupMsgs(m).length).join(','));
   for (const m of members.slice(1)) assert.deepEqual(groupMsgs(m), sent);
-  // Each 5,000-byte push went compressed to the three compressing receivers (m1, m3, m4) and
-  // was compressed once for them all (one I/O thread here).
+  // Each push went compressed to the four compressing members (m0, m1, m3, m4: the sender
+  // gets its group's pushes too), at least the 5,000-byte ones, and was compressed once for
+  // them all (one I/O thread here).
   const after = await metrics();
   const runs = after.parley_gateway_deflate_runs_total - before.parley_gateway_deflate_runs_total;
   const frames = after.parley_gateway_frames_deflated_total - before.parley_gateway_frames_deflated_total;
